@@ -1,0 +1,45 @@
+"""Django admin for administrators: accounts, and the audit log read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from lanshan_party.models import AuditEntry, User
+
+
+@admin.register(User)
+class LanshanUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "organization", "may_reveal", "is_active"]
+    list_filter = ["role", "is_active", "may_reveal"]
+    fieldsets = UserAdmin.fieldsets + (("蓝山", {"fields": ["full_name", "role", "organization", "may_reveal"]}),)
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "action", "object_type", "object_repr", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_name", "object_repr", "note"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.site_header = "蓝山县流动党员管理平台 · 后台"
+
+
+def _admins_only(request: HttpRequest) -> bool:
+    # The Django admin is for administrators only; everyone else uses the application's own pages.
+    user = request.user
+    return user.is_active and user.is_staff and getattr(user, "is_administrator", False)
+
+
+admin.site.has_permission = _admins_only  # type: ignore[method-assign]

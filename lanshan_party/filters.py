@@ -1,0 +1,46 @@
+"""Filters for the account list and the audit log."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.models import AuditAction, AuditEntry, Role, User
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose dropdowns come from `visible_to(request.user)`: subclasses list them."""
+
+    scoped_dropdowns: dict[str, QuerySet] = {}
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        for name, queryset in self.scoped_dropdowns.items():
+            self.filters[name].queryset = queryset.model.objects.visible_to(user) & queryset
+
+
+class UserFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    role = django_filters.ChoiceFilter(label=_("role"), choices=Role.choices)
+    is_active = django_filters.BooleanFilter(label=_("Account enabled"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "is_active"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
+
+
+class AuditEntryFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
+    since = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "since", "until"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(actor_name__icontains=value) | Q(object_repr__icontains=value) | Q(note__icontains=value))

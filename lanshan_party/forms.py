@@ -1,0 +1,114 @@
+"""Forms for signing in and managing accounts, plus the crispy-forms base every form uses."""
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lanshan_party.models import Role, User
+from organizations.models import Organization, OrgKind
+
+# Which kinds of organization each scoped role may be bound to.
+ROLE_ORG_KINDS = {
+    Role.ADMIN: (OrgKind.COUNTY,),
+    Role.COUNTY: (OrgKind.COUNTY,),
+    Role.TOWNSHIP: (OrgKind.TOWNSHIP,),
+    Role.SECRETARY: (OrgKind.VILLAGE, OrgKind.COMMUNITY, OrgKind.FLOWING),
+}
+
+
+class CrispyFormMixin:
+    """Gives a form its crispy FormHelper with one submit button; double clicks are stopped in base.js."""
+
+    submit_label = gettext_lazy("Save")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.helper = FormHelper()
+        self.helper.attrs = {"data-once": "true", "novalidate": "novalidate"}
+        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary"))
+
+
+class LoginForm(CrispyFormMixin, AuthenticationForm):
+    submit_label = gettext_lazy("Sign in")
+    error_messages = {
+        "invalid_login": gettext_lazy(
+            "Wrong username or password. Check both (passwords are case-sensitive) and try again; "
+            "after several failures the account is locked for a while."
+        ),
+        "inactive": gettext_lazy("This account is disabled. Ask an administrator to enable it."),
+    }
+
+
+class UserFormBase(CrispyFormMixin, forms.ModelForm):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user).in_tree().active()
+        self.fields["organization"].required = True
+        self.fields["organization"].error_messages["required"] = _("Choose the organization this user belongs to.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        role, org = cleaned.get("role"), cleaned.get("organization")
+        if role and org and org.kind not in ROLE_ORG_KINDS[role]:
+            kinds = "、".join(str(OrgKind(k).label) for k in ROLE_ORG_KINDS[role])
+            self.add_error("organization", _("A %(role)s must belong to a %(kinds)s.") % {"role": Role(role).label, "kinds": kinds})
+        return cleaned
+
+
+class UserCreateForm(UserFormBase):
+    password1 = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=gettext_lazy("Password again"), widget=forms.PasswordInput, strip=False,
+        help_text=gettext_lazy("Enter the same password again, to catch typing mistakes."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "role", "organization", "may_reveal"]
+
+    def clean_password2(self) -> str:
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            raise forms.ValidationError(_("The two passwords differ. Type the same password twice."))
+        if p2:
+            password_validation.validate_password(p2, self.instance)
+        return p2
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class UserUpdateForm(UserFormBase):
+    new_password = forms.CharField(
+        label=gettext_lazy("New password"), widget=forms.PasswordInput, strip=False, required=False,
+        help_text=gettext_lazy("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "role", "organization", "may_reveal", "is_active"]
+        labels = {"is_active": gettext_lazy("Account enabled")}
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data.get("new_password")
+        if password:
+            password_validation.validate_password(password, self.instance)
+        return password
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        if self.cleaned_data.get("new_password"):
+            user.set_password(self.cleaned_data["new_password"])
+        if commit:
+            user.save()
+        return user

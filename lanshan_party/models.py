@@ -1,0 +1,133 @@
+"""Accounts (users bound to one organization with one role) and the audit log."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COUNTY = "county", _("County staff")
+    TOWNSHIP = "township", _("Township staff")
+    SECRETARY = "secretary", _("Branch secretary")
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "UserQuerySet":
+        """Only administrators manage accounts; everybody else sees nobody here."""
+        if user.is_authenticated and user.role == Role.ADMIN:
+            return self
+        return self.none()
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """An account (用户): one person, one role, bound to one organization whose subtree they see."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SECRETARY)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The user sees this organization and everything under it."),
+    )
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    may_reveal = models.BooleanField(
+        _("may reveal personal data"),
+        default=False,
+        help_text=_("Allows viewing full ID numbers and phones, one member at a time, with a logged reason."),
+    )
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        """County-level roles see the whole county; the others see their organization's subtree."""
+        return self.is_active and self.role in (Role.ADMIN, Role.COUNTY)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.role == Role.ADMIN
+
+    @property
+    def scope_path(self) -> str | None:
+        """Materialized path of the user's subtree; None means the whole county."""
+        if self.sees_everything:
+            return None
+        if self.organization_id is None:
+            return "#nothing#"  # a scoped role without an organization sees nothing
+        return self.organization.path
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    REVEAL = "reveal", _("Revealed personal data")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    WORKFLOW = "workflow", _("Workflow step")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "AuditEntryQuerySet":
+        if user.is_authenticated and user.is_administrator:
+            return self
+        return self.none()
+
+
+class AuditEntry(models.Model):
+    """An audit log entry (审计日志): who did what to which object, when and from where.
+
+    Append-only: the application offers no way to change or delete one.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("Audit entries cannot be deleted.")

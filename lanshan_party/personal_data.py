@@ -1,0 +1,172 @@
+"""Personal data (ID numbers, phones): validation, normalization, encryption at rest and masking.
+
+Values are stored twice: encrypted with Fernet (so they can be shown to someone allowed to see
+them) and as a keyed HMAC "blind index" (so exact search and uniqueness work without decrypting).
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric
+
+
+def _derived_key(purpose: str) -> bytes:
+    return hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...], secret: str) -> MultiFernet:
+    if keys:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derived_key("field-encryption")))])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+
+
+def encrypt(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        # A value written under a key that is no longer configured: say so rather than crash a page.
+        return "[无法解密]"
+
+
+def blind_index(value: str) -> str:
+    """A keyed hash of the normalized value, for exact lookups and uniqueness."""
+    key = settings.BLIND_INDEX_KEY.encode() if settings.BLIND_INDEX_KEY else _derived_key("blind-index")
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedCharField(models.TextField):
+    """A text column holding Fernet ciphertext; Python code sees the plaintext."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(value)
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+
+# ---------------------------------------------------------------- citizen ID numbers (GB 11643)
+
+_ID_SEPARATORS = re.compile(r"[\s\-\u3000]+")
+
+
+def normalize_id_number(value: str) -> str:
+    """Strip spaces and separators, upper-case a trailing x."""
+    return _ID_SEPARATORS.sub("", value or "").upper()
+
+
+def validate_id_number(value: str) -> str:
+    """Return the normalized ID number or raise a ValidationError saying what is wrong, in Chinese."""
+    number = normalize_id_number(value)
+    if not number:
+        raise ValidationError(_("Enter the 18-character citizen ID number."), code="required")
+    if len(number) != 18:
+        raise ValidationError(
+            _("A citizen ID number has 18 characters; this one has %(count)d. Check for missing or extra digits.")
+            % {"count": len(number)},
+            code="length",
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("A citizen ID number is 17 digits followed by a digit or X. Remove any other characters."),
+            code="format",
+        )
+    try:
+        ric.get_birth_date(number)
+    except stdnum_exceptions.ValidationError:
+        raise ValidationError(
+            _("The birth date inside this ID number (%(date)s) does not exist. Check digits 7 to 14.")
+            % {"date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}"},
+            code="birth_date",
+        ) from None
+    if ric.calc_check_digit(number) != number[17]:
+        raise ValidationError(
+            _("The check digit (last character) of this ID number is wrong. Re-check every digit against the ID card."),
+            code="checksum",
+        )
+    if id_birth_date(number) > datetime.date.today():
+        raise ValidationError(_("The birth date inside this ID number is in the future."), code="birth_date")
+    return number
+
+
+def id_birth_date(number: str) -> datetime.date:
+    return ric.get_birth_date(number)
+
+
+def id_gender(number: str) -> str:
+    """'M' or 'F', from the sequence digit (17th character): odd is male."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def mask_id_number(number: str) -> str:
+    if not number:
+        return ""
+    if len(number) < 10:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+# ---------------------------------------------------------------- phones
+
+
+def normalize_phone(value: str) -> str:
+    """Return the phone as digits in national form (mobile 11 digits, landline with area code)."""
+    raw = (value or "").strip()
+    if not raw:
+        return ""
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number. Enter an 11-digit mobile number or a landline with its area code.")
+            % {"value": raw},
+            code="invalid",
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number. Enter an 11-digit mobile number or a landline with its area code.")
+            % {"value": raw},
+            code="invalid",
+        )
+    if parsed.country_code != 86:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    national = phonenumbers.national_significant_number(parsed)
+    if phonenumbers.number_type(parsed) in (phonenumbers.PhoneNumberType.MOBILE,):
+        return national
+    return "0" + national
+
+
+def mask_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    if len(phone) <= 7:
+        return phone[:1] + "*" * (len(phone) - 1)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

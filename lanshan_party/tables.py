@@ -1,0 +1,37 @@
+"""Tables for the account list and the audit log."""
+
+import json
+
+import django_tables2 as tables
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.models import AuditEntry, User
+
+
+class UserTable(tables.Table):
+    username = tables.LinkColumn("accounts:user_update", args=[tables.A("pk")])
+    organization = tables.Column(order_by="organization__path")
+    last_login = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "role", "organization", "may_reveal", "is_active", "last_login"]
+
+
+class AuditEntryTable(tables.Table):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    changes = tables.Column(orderable=False)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "actor_name", "action", "object_type", "object_repr", "changes", "note", "ip"]
+
+    def render_changes(self, value: dict) -> str:
+        if not value:
+            return "—"
+        return format_html_join(
+            "",
+            "<div><b>{}</b>：{} → {}</div>",
+            ((key, json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False)) for key, (old, new) in value.items()),
+        )

@@ -1,0 +1,34 @@
+"""The URLconf. Every page needs a signed-in user (LoginRequiredMiddleware) except the login page."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lanshan_party import views
+
+accounts_patterns = (
+    [
+        path("users/", views.UserListView.as_view(), name="user_list"),
+        path("users/new/", views.UserCreateView.as_view(), name="user_create"),
+        path("users/<int:pk>/", views.UserUpdateView.as_view(), name="user_update"),
+        path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/", include(accounts_patterns)),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("members/", include("members.urls")),
+    path("organizations/", include("organizations.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "lanshan_party.views.bad_request"
+handler403 = "lanshan_party.views.permission_denied"
+handler404 = "lanshan_party.views.page_not_found"
+handler500 = "lanshan_party.views.server_error"

@@ -1,0 +1,214 @@
+"""The shared view mixins every app builds on, plus the home page, account management and the audit log."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, TemplateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from lanshan_party import audit
+from lanshan_party.filters import AuditEntryFilter, UserFilter
+from lanshan_party.forms import LoginForm, UserCreateForm, UserUpdateForm
+from lanshan_party.models import AuditEntry, Role, User
+from lanshan_party.tables import AuditEntryTable, UserTable
+
+
+class RoleRequiredMixin:
+    """Pages meant for some roles only. Objects outside the user's scope are 404 through visible_to;
+    this guards whole pages (user management, the audit log, organization editing)."""
+
+    allowed_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.allowed_roles and request.user.role not in self.allowed_roles:
+            raise PermissionDenied(_("Your role does not include this page."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ScopedQuerysetMixin:
+    """Every object a view reaches comes from `Model.objects.visible_to(user)`: outside it is a 404."""
+
+    model: type[models.Model]
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+
+
+class ScopedFormMixin:
+    """Passes the user to the form, which scopes its dropdowns with visible_to."""
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = self.request.user  # type: ignore[attr-defined]
+        return kwargs
+
+
+class PageTitleMixin:
+    """Views name their page once; templates show it as the heading and the window title."""
+
+    page_title: Any = ""
+
+    def get_page_title(self) -> Any:
+        return self.page_title
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(page_title=self.get_page_title(), **kwargs)  # type: ignore[misc]
+
+
+class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
+    success_message = gettext_lazy("Saved “%(object)s”.")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record_create(self.object, actor=self.request.user)
+        messages.success(self.request, self.success_message % {"object": self.object})
+        return response
+
+
+class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, UpdateView):
+    success_message = gettext_lazy("Saved “%(object)s”.")
+
+    def get_page_title(self) -> Any:
+        return _("Edit “%(object)s”") % {"object": self.object}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        before = audit.snapshot(self.model.objects.get(pk=self.object.pk))
+        response = super().form_valid(form)
+        audit.record_update(self.object, before, actor=self.request.user)
+        messages.success(self.request, self.success_message % {"object": self.object})
+        return response
+
+
+class ScopedListView(PageTitleMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    """A list page is a declaration: model, filterset_class, table_class (and select_related)."""
+
+    paginate_by = 50
+    template_name_suffix = "_list"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self) -> models.QuerySet:
+        qs = super().get_queryset()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["includes/table_partial.html"]
+        return super().get_template_names()
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from members.models import Member, OutflowEvent, OutflowStatus, months_ago
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        members = Member.objects.visible_to(user)
+        transfer_before = months_ago(6)
+        context["counts"] = members.aggregate(
+            total=Count("id"),
+            away=Count("id", filter=Q(current_outflow__isnull=False)),
+            reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
+            lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
+            needs_transfer=Count(
+                "id",
+                filter=Q(
+                    current_outflow__departure_date__lte=transfer_before,
+                    current_outflow__relationship_transferred=False,
+                ),
+            ),
+        )
+        context["recent_events"] = (
+            OutflowEvent.objects.filter(outflow__member__in=members)
+            .select_related("outflow__member", "by")
+            .order_by("-at")[:10]
+        )
+        context["today"] = timezone.localdate()
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class UserListView(RoleRequiredMixin, ScopedListView):
+    allowed_roles = (Role.ADMIN,)
+    model = User
+    filterset_class = UserFilter
+    table_class = UserTable
+    select_related = ("organization",)
+    page_title = gettext_lazy("Users")
+    template_name = "lanshan_party/user_list.html"
+
+
+class UserCreateView(RoleRequiredMixin, AuditedCreateView):
+    allowed_roles = (Role.ADMIN,)
+    model = User
+    form_class = UserCreateForm
+    page_title = gettext_lazy("New user")
+    template_name = "lanshan_party/user_form.html"
+    success_url = reverse_lazy("accounts:user_list")
+
+
+class UserUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    allowed_roles = (Role.ADMIN,)
+    model = User
+    form_class = UserUpdateForm
+    template_name = "lanshan_party/user_form.html"
+    success_url = reverse_lazy("accounts:user_list")
+
+
+class AuditLogView(RoleRequiredMixin, ScopedListView):
+    allowed_roles = (Role.ADMIN,)
+    model = AuditEntry
+    filterset_class = AuditEntryFilter
+    table_class = AuditEntryTable
+    page_title = gettext_lazy("Audit log")
+    template_name = "lanshan_party/auditentry_list.html"
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale form (expired session or CSRF token): explain and send the user back, nothing is saved."""
+    return render(request, "403_csrf.html", status=403)

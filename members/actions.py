@@ -1,0 +1,203 @@
+"""Outflow workflow: every change of a member's time away goes through these functions.
+
+Each one locks the rows it changes, checks the transition is allowed from the current status
+(so a stale form or a double submit gets a clear error instead of a second transition),
+records an OutflowEvent for the timeline and an audit entry.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lanshan_party import audit
+from lanshan_party.models import AuditAction, User
+from members.models import (
+    OPEN_STATUSES,
+    LostCause,
+    Member,
+    Outflow,
+    OutflowEvent,
+    OutflowEventKind,
+    OutflowStatus,
+)
+from organizations.models import Organization
+
+S = OutflowStatus
+
+# event kind → (statuses it may start from, status it leads to; None = back to the status before lost)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    OutflowEventKind.REPORT: ((S.REGISTERED,), S.REPORTED),
+    OutflowEventKind.RETURN: ((S.REGISTERED, S.REPORTED), S.RETURNED),
+    OutflowEventKind.TRANSFER: ((S.REGISTERED, S.REPORTED), S.TRANSFERRED),
+    OutflowEventKind.LOSE: ((S.REGISTERED, S.REPORTED), S.LOST),
+    OutflowEventKind.FIND: ((S.LOST,), None),
+    OutflowEventKind.CLOSE: (tuple(OPEN_STATUSES), S.CLOSED),
+}
+
+
+def allowed_events(outflow: Outflow) -> list[str]:
+    """The transitions the outflow's current status allows, in display order."""
+    return [kind for kind, (sources, _target) in TRANSITIONS.items() if outflow.status in sources]
+
+
+def match_flowing_org(province: str, city: str, district: str = "") -> Organization | None:
+    """The active flowing organization at the destination: same district if there is one, else same city."""
+    candidates = list(Organization.objects.flowing().active().filter(province=province, city=city).order_by("id"))
+    for org in candidates:
+        if district and org.district == district:
+            return org
+    return candidates[0] if candidates else None
+
+
+def _record_event(
+    outflow: Outflow, kind: str, *, from_status: str, on: datetime.date, by: User | None, note: str, lost_cause: str = ""
+) -> OutflowEvent:
+    event = OutflowEvent.objects.create(
+        outflow=outflow,
+        kind=kind,
+        from_status=from_status,
+        to_status=outflow.status,
+        on=on,
+        by=by if by is not None and by.is_authenticated else None,
+        note=note,
+        lost_cause=lost_cause,
+    )
+    audit.record(
+        AuditAction.WORKFLOW,
+        actor=by,
+        obj=outflow,
+        changes={"status": [from_status, outflow.status]} if from_status != outflow.status else {},
+        note=f"{OutflowEventKind(kind).label}：{note}" if note else str(OutflowEventKind(kind).label),
+    )
+    return event
+
+
+@transaction.atomic
+def register_outflow(member: Member, *, by: User | None, note: str = "", **fields: Any) -> Outflow:
+    """Register a departure. The member must have no open outflow."""
+    original, member = member, Member.objects.select_for_update().get(pk=member.pk)
+    if member.current_outflow_id is not None:
+        raise ValidationError(
+            _("%(name)s already has an open outflow. Record a return or transfer before registering a new departure.")
+            % {"name": member.name}
+        )
+    outflow = Outflow(member=member, status=S.REGISTERED, **fields)
+    if outflow.flowing_org_id is None:
+        outflow.flowing_org = match_flowing_org(outflow.province, outflow.city, outflow.district)
+    outflow.full_clean()
+    try:
+        with transaction.atomic():
+            outflow.save()
+    except IntegrityError:
+        raise ValidationError(_("%(name)s already has an open outflow.") % {"name": member.name}) from None
+    member.current_outflow = original.current_outflow = outflow
+    member.save(update_fields=["current_outflow", "updated_at"])
+    _record_event(outflow, OutflowEventKind.REGISTER, from_status="", on=outflow.departure_date, by=by, note=note)
+    return outflow
+
+
+def _transition(
+    outflow: Outflow, kind: str, *, on: datetime.date | None, by: User | None, note: str, **changes: Any
+) -> Outflow:
+    outflow = Outflow.objects.select_for_update().select_related("member").get(pk=outflow.pk)
+    sources, target = TRANSITIONS[kind]
+    if outflow.status not in sources:
+        raise ValidationError(
+            _("This outflow is now “%(status)s”, so “%(event)s” is not possible. Reload the page to see its current state.")
+            % {"status": outflow.get_status_display(), "event": OutflowEventKind(kind).label}
+        )
+    on = on or timezone.localdate()
+    if on < outflow.departure_date:
+        raise ValidationError(_("The date is before the departure date (%(date)s).") % {"date": outflow.departure_date})
+    if on > timezone.localdate():
+        raise ValidationError(_("The date is in the future. Record what has already happened."))
+    from_status = outflow.status
+    if target == S.LOST:
+        outflow.status_before_lost = from_status
+    outflow.status = target or outflow.status_before_lost or S.REGISTERED
+    for field, value in changes.items():
+        setattr(outflow, field, value)
+    if outflow.status not in OPEN_STATUSES:
+        outflow.ended_on = on
+    outflow.save()
+    if outflow.status not in OPEN_STATUSES:
+        Member.objects.filter(pk=outflow.member_id, current_outflow=outflow).update(current_outflow=None)
+    _record_event(outflow, kind, from_status=from_status, on=on, by=by, note=note, lost_cause=changes.get("lost_cause", ""))
+    return outflow
+
+
+@transaction.atomic
+def report_arrival(
+    outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "", flowing_org: Organization | None = None
+) -> Outflow:
+    """The member reported (报到) to the flowing or destination organization."""
+    changes: dict[str, Any] = {"reported_on": on or timezone.localdate()}
+    if flowing_org is not None:
+        changes["flowing_org"] = flowing_org
+    return _transition(outflow, OutflowEventKind.REPORT, on=on, by=by, note=note, **changes)
+
+
+@transaction.atomic
+def return_home(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
+    """The member came back to live at home: the outflow ends."""
+    return _transition(outflow, OutflowEventKind.RETURN, on=on, by=by, note=note)
+
+
+@transaction.atomic
+def transfer_relationship(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
+    """The member's organizational relationship was transferred to the destination (应转尽转)."""
+    return _transition(outflow, OutflowEventKind.TRANSFER, on=on, by=by, note=note, relationship_transferred=True)
+
+
+@transaction.atomic
+def mark_lost(
+    outflow: Outflow, *, cause: str, by: User | None, on: datetime.date | None = None, note: str = ""
+) -> Outflow:
+    """Nobody can reach the member: enter the lost register with one of the official causes."""
+    if cause not in LostCause.values:
+        raise ValidationError(_("Choose one of the official causes of lost contact."))
+    return _transition(
+        outflow, OutflowEventKind.LOSE, on=on, by=by, note=note, lost_cause=cause, lost_on=on or timezone.localdate()
+    )
+
+
+@transaction.atomic
+def mark_found(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
+    """A lost member was found again: back to the status before contact was lost."""
+    return _transition(outflow, OutflowEventKind.FIND, on=on, by=by, note=note, lost_cause="", lost_on=None)
+
+
+@transaction.atomic
+def close_outflow(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
+    """End the outflow for another reason (death, registered by mistake …); the note says why."""
+    if not note.strip():
+        raise ValidationError(_("Say why the outflow is closed."))
+    return _transition(outflow, OutflowEventKind.CLOSE, on=on, by=by, note=note)
+
+
+@transaction.atomic
+def update_whereabouts(outflow: Outflow, *, by: User | None, note: str = "", **fields: Any) -> Outflow:
+    """Correct where an open outflow's member is (destination, employer, contacts), keeping the status."""
+    outflow = Outflow.objects.select_for_update().get(pk=outflow.pk)
+    if not outflow.is_open:
+        raise ValidationError(_("This outflow has ended; its whereabouts can no longer be changed."))
+    before = audit.snapshot(outflow)
+    for field, value in fields.items():
+        setattr(outflow, field, value)
+    outflow.full_clean()
+    outflow.save()
+    OutflowEvent.objects.create(
+        outflow=outflow,
+        kind=OutflowEventKind.UPDATE,
+        from_status=outflow.status,
+        to_status=outflow.status,
+        on=timezone.localdate(),
+        by=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+    audit.record_update(outflow, before, actor=by, note=note)
+    return outflow

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from members.models import Member, Tag
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    # Personal data stays out of the admin: it is shown masked, and revealed only in the application.
+    list_display = ["name", "gender", "home_branch", "category", "standing"]
+    list_filter = ["category", "standing"]
+    search_fields = ["name"]
+    exclude = ["id_number", "phone"]
+    readonly_fields = ["home_branch"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # members are added through the application, which validates ID numbers

@@ -1,0 +1,86 @@
+"""The member list's filters: every dropdown lists only what the user may see."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.filters import ScopedFilterSet
+from members.models import Category, Member, OutflowStatus, Standing, Tag
+from organizations.models import Organization
+
+NOT_AWAY = "home"
+STATUS_CHOICES = [
+    (OutflowStatus.REGISTERED.value, OutflowStatus.REGISTERED.label),
+    (OutflowStatus.REPORTED.value, OutflowStatus.REPORTED.label),
+    (OutflowStatus.LOST.value, OutflowStatus.LOST.label),
+    (NOT_AWAY, _("Not away")),
+]
+
+
+class MemberFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, full ID number or phone"), "type": "search"}),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("organization"), queryset=Organization.objects.in_tree(), method="in_organization"
+    )
+    township = django_filters.ModelChoiceFilter(
+        label=_("township"), queryset=Organization.objects.townships(), method="in_organization"
+    )
+    province = django_filters.ChoiceFilter(label=_("destination province"), field_name="current_outflow__province")
+    city = django_filters.CharFilter(label=_("destination city"), field_name="current_outflow__city", lookup_expr="startswith")
+    status = django_filters.ChoiceFilter(label=_("outflow status"), choices=STATUS_CHOICES, method="by_status")
+    category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
+    standing = django_filters.ChoiceFilter(label=_("standing"), choices=Standing.choices)
+    tags = django_filters.ModelMultipleChoiceFilter(
+        label=_("tags"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    needs_transfer = django_filters.BooleanFilter(
+        label=_("Away 6+ months, not transferred"), method="by_needs_transfer", widget=forms.CheckboxInput
+    )
+
+    scoped_dropdowns = {"organization": Organization.objects.in_tree(), "township": Organization.objects.townships()}
+
+    class Meta:
+        model = Member
+        fields = ["q", "organization", "township", "province", "city", "status", "category", "standing", "tags", "needs_transfer"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from members.models import Outflow
+
+        provinces = (
+            Outflow.objects.open()
+            .filter(member__in=Member.objects.visible_to(self.request.user))
+            .order_by("province")
+            .values_list("province", flat=True)
+            .distinct()
+        )
+        self.filters["province"].extra["choices"] = lambda: [(p, p) for p in provinces]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value)
+
+    def in_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
+        return queryset.filter(
+            Q(home_branch__path__startswith=value.path) | Q(current_outflow__flowing_org__path__startswith=value.path)
+        )
+
+    def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == NOT_AWAY:
+            return queryset.filter(current_outflow__isnull=True)
+        return queryset.filter(current_outflow__status=value)
+
+    def by_needs_transfer(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.needs_transfer() if value else queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        # Tags filtering joins through the M2M table; distinct keeps one row per member.
+        qs = super().qs
+        return qs.distinct() if self.form.is_bound and self.form.cleaned_data.get("tags") else qs

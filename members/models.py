@@ -1,0 +1,373 @@
+"""Party members (党员), their tags, and their outflows (外出/流动登记) with each recorded transition."""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.personal_data import (
+    EncryptedCharField,
+    blind_index,
+    id_birth_date,
+    id_gender,
+    mask_id_number,
+    mask_phone,
+)
+from organizations.models import Organization
+
+if TYPE_CHECKING:
+    from lanshan_party.models import User
+
+# Away this long without the relationship transferred → prompt to transfer (应转尽转).
+TRANSFER_PROMPT_MONTHS = 6
+
+
+def months_ago(months: int, today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    # Clamp the day for short months (31 August minus 6 months is 28/29 February).
+    for day in (today.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Category(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class Standing(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    SUSPENDED = "suspended", _("Membership suspended")
+    EXPELLED = "expelled", _("No longer a member")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior middle school")
+    SENIOR = "senior", _("Senior high school")
+    VOCATIONAL = "vocational", _("Secondary vocational")
+    COLLEGE = "college", _("College")
+    BACHELOR = "bachelor", _("Bachelor")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class Tag(models.Model):
+    """A member tag (标签) such as 困难党员, 村后备力量 or 两代表一委员."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "MemberQuerySet":
+        """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        path = user.scope_path
+        if path is None:
+            return self
+        return self.filter(
+            Q(home_branch__path__startswith=path) | Q(current_outflow__flowing_org__path__startswith=path)
+        )
+
+    def search(self, text: str) -> "MemberQuerySet":
+        """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
+        from lanshan_party.personal_data import normalize_id_number, normalize_phone
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q(name__icontains=text)
+        condition |= Q(id_number_hash=blind_index(normalize_id_number(text)))
+        try:
+            phone = normalize_phone(text)
+        except ValidationError:
+            phone = ""
+        if phone:
+            condition |= Q(phone_hash=blind_index(phone))
+        return self.filter(condition)
+
+    def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
+        return self.filter(
+            current_outflow__departure_date__lte=months_ago(TRANSFER_PROMPT_MONTHS, today),
+            current_outflow__relationship_transferred=False,
+        )
+
+
+class Member(models.Model):
+    """A Party member (党员) of the county, with exactly one home branch (组织关系所在党支部)."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"))
+    id_number = EncryptedCharField(_("citizen ID number"))
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = EncryptedCharField(_("phone"), blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    joined_on = models.DateField(_("joined the Party"), null=True, blank=True)
+    full_member_on = models.DateField(_("became full member"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.FULL)
+    standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices, default=Standing.NORMAL)
+    household_township = models.CharField(_("household township"), max_length=30, blank=True)
+    household_village = models.CharField(_("household village / community"), max_length=30, blank=True)
+    home_branch = models.ForeignKey(
+        Organization, verbose_name=_("home branch"), on_delete=models.PROTECT, related_name="home_members"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="members")
+    note = models.TextField(_("note"), blank=True)
+    # The open outflow, kept by the outflow workflow functions so lists and scoping need no subquery.
+    current_outflow = models.OneToOneField(
+        "Outflow", verbose_name=_("current outflow"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member_detail", args=[self.pk])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_number_hash = blind_index(self.id_number)
+        self.phone_hash = blind_index(self.phone) if self.phone else ""
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.id_number and len(self.id_number) == 18:
+            if self.birth_date and self.birth_date != id_birth_date(self.id_number):
+                errors["birth_date"] = _(
+                    "The birth date does not match the ID number, which says %(date)s. Correct one of them."
+                ) % {"date": id_birth_date(self.id_number).isoformat()}
+            if self.gender and self.gender != id_gender(self.id_number):
+                errors["gender"] = _(
+                    "The gender does not match the ID number, whose 17th digit says %(gender)s. Correct one of them."
+                ) % {"gender": Gender(id_gender(self.id_number)).label}
+        if self.home_branch_id and not self.home_branch.kind in ("village", "community"):
+            errors["home_branch"] = _("The home branch must be a village or community branch.")
+        if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
+            errors["joined_on"] = _("The date of joining the Party is before the birth date.")
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors["full_member_on"] = _("The date of becoming a full member is before the date of joining.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class FlowScope(models.TextChoices):
+    IN_PROVINCE = "in_province", _("Outside the county, within the province")
+    CROSS_PROVINCE = "cross_province", _("Another province")
+    ABROAD = "abroad", _("Abroad")
+
+
+class FlowReason(models.TextChoices):
+    WORK = "work", _("Work")
+    BUSINESS = "business", _("Business")
+    STUDY = "study", _("Study")
+    FAMILY = "family", _("Following family")
+    OTHER = "other", _("Other")
+
+
+class OutflowStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    REPORTED = "reported", _("Reported at destination")
+    LOST = "lost", _("Lost contact")
+    RETURNED = "returned", _("Returned home")
+    TRANSFERRED = "transferred", _("Relationship transferred out")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (OutflowStatus.REGISTERED, OutflowStatus.REPORTED, OutflowStatus.LOST)
+
+
+class LostCause(models.TextChoices):
+    """The seven official causes of losing contact (失联原因)."""
+
+    WORK_BUSINESS = "work_business", _("Away for work or business")
+    RESTRUCTURING = "restructuring", _("Employer restructured or bankrupt")
+    GRADUATE = "graduate", _("Graduated, whereabouts unknown")
+    EMPLOYER_CHANGED = "employer_changed", _("Changed employer")
+    ABROAD = "abroad", _("Went abroad")
+    MOVED = "moved", _("Changed residence")
+    OTHER = "other", _("Other")
+
+
+class OutflowQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "OutflowQuerySet":
+        return self.filter(member__in=Member.objects.visible_to(user))
+
+    def open(self) -> "OutflowQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Outflow(models.Model):
+    """One member's time away (外出/流动登记): where, why, under which flowing organization, and its status.
+
+    Changed only through the workflow functions in `members.actions`, which record every transition.
+    """
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="outflows")
+    status = models.CharField(_("status"), max_length=16, choices=OutflowStatus.choices, default=OutflowStatus.REGISTERED)
+    status_before_lost = models.CharField(max_length=16, choices=OutflowStatus.choices, blank=True, editable=False)
+    departure_date = models.DateField(_("departure date"))
+    province = models.CharField(_("destination province"), max_length=20)
+    city = models.CharField(_("destination city"), max_length=30)
+    district = models.CharField(_("destination district / county"), max_length=30, blank=True)
+    address = models.CharField(_("detailed address"), max_length=200, blank=True)
+    scope = models.CharField(_("flow scope"), max_length=16, choices=FlowScope.choices, default=FlowScope.CROSS_PROVINCE)
+    reason = models.CharField(_("reason"), max_length=16, choices=FlowReason.choices, default=FlowReason.WORK)
+    industry = models.CharField(_("industry"), max_length=40, blank=True)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    flowing_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("flowing organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flowing_outflows",
+        limit_choices_to={"kind": "flowing"},
+    )
+    partner_org_name = models.CharField(_("destination partner organization"), max_length=120, blank=True)
+    partner_contact = models.CharField(_("destination contact person"), max_length=50, blank=True)
+    partner_contact_phone = EncryptedCharField(_("destination contact phone"), blank=True, default="")
+    certificate_number = models.CharField(_("activity certificate number"), max_length=30, blank=True)
+    certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
+    certificate_checked_on = models.DateField(_("certificate last yearly check"), null=True, blank=True)
+    pair_contact = models.CharField(_("pair contact"), max_length=50, blank=True)
+    relationship_transferred = models.BooleanField(_("relationship transferred"), default=False)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    lost_cause = models.CharField(_("cause of lost contact"), max_length=20, choices=LostCause.choices, blank=True)
+    lost_on = models.DateField(_("lost contact on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OutflowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outflow")
+        verbose_name_plural = _("outflows")
+        ordering = ["-departure_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status__in=["registered", "reported", "lost"]), name="one_open_outflow_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["province", "city"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.destination}"
+
+    @property
+    def destination(self) -> str:
+        return "".join(part for part in (self.province, self.city, self.district) if part)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def needs_transfer(self) -> bool:
+        """Away 6+ months without the relationship transferred: prompt to transfer (应转尽转)."""
+        return (
+            self.is_open
+            and not self.relationship_transferred
+            and self.departure_date <= months_ago(TRANSFER_PROMPT_MONTHS)
+        )
+
+    @property
+    def months_away(self) -> int:
+        today = timezone.localdate()
+        months = (today.year - self.departure_date.year) * 12 + today.month - self.departure_date.month
+        return months - (today.day < self.departure_date.day)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.departure_date and self.departure_date > timezone.localdate():
+            errors["departure_date"] = _("The departure date is in the future. Register the departure once the member has left.")
+        if self.departure_date and self.member_id and self.departure_date < self.member.birth_date:
+            errors["departure_date"] = _("The departure date is before the member's birth date. Check the year.")
+        if self.flowing_org_id and self.flowing_org.kind != "flowing":
+            errors["flowing_org"] = _("Choose a flowing organization.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class OutflowEventKind(models.TextChoices):
+    REGISTER = "register", _("Departure registered")
+    REPORT = "report", _("Reported at destination")
+    UPDATE = "update", _("Whereabouts updated")
+    RETURN = "return", _("Returned home")
+    TRANSFER = "transfer", _("Relationship transferred out")
+    LOSE = "lose", _("Marked lost")
+    FIND = "find", _("Found again")
+    CLOSE = "close", _("Closed")
+
+
+class OutflowEvent(models.Model):
+    """One recorded transition of an outflow (流动记录): what happened, who recorded it, when, and why."""
+
+    outflow = models.ForeignKey(Outflow, verbose_name=_("outflow"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=OutflowEventKind.choices)
+    from_status = models.CharField(_("from"), max_length=16, choices=OutflowStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=OutflowStatus.choices)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(
+        "lanshan_party.User", verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    lost_cause = models.CharField(_("cause of lost contact"), max_length=20, choices=LostCause.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("outflow event")
+        verbose_name_plural = _("outflow events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"

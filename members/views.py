@@ -1,0 +1,216 @@
+"""Member pages: list, detail with the outflow timeline, create / edit, reveal, and outflow steps."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from lanshan_party import audit
+from lanshan_party.models import AuditAction
+from lanshan_party.views import (
+    AuditedCreateView,
+    AuditedUpdateView,
+    PageTitleMixin,
+    ScopedListView,
+    ScopedQuerysetMixin,
+)
+from members import actions
+from members.filters import MemberFilter
+from members.forms import MemberForm, OutflowForm, RevealForm, TransitionForm
+from members.models import Member, Outflow, OutflowEventKind
+from members.tables import MemberTable
+
+
+class MemberListView(ScopedListView):
+    model = Member
+    filterset_class = MemberFilter
+    table_class = MemberTable
+    select_related = ("home_branch", "current_outflow__flowing_org")
+    prefetch_related = ("tags",)
+    page_title = gettext_lazy("Members")
+
+
+class MemberDetailView(ScopedQuerysetMixin, DetailView):
+    model = Member
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_branch", "current_outflow__flowing_org").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        member = self.object
+        outflows = list(
+            Outflow.objects.filter(member=member).select_related("flowing_org").prefetch_related("events__by").order_by("-departure_date", "-id")
+        )
+        context["outflows"] = outflows
+        context["current"] = member.current_outflow
+        context["allowed_events"] = actions.allowed_events(member.current_outflow) if member.current_outflow else []
+        context["event_labels"] = dict(OutflowEventKind.choices)
+        context["reveal_form"] = RevealForm()
+        return context
+
+
+class MemberCreateView(AuditedCreateView):
+    model = Member
+    form_class = MemberForm
+    page_title = gettext_lazy("New member")
+
+
+class MemberUpdateView(AuditedUpdateView):
+    model = Member
+    form_class = MemberForm
+
+
+class MemberRevealView(ScopedQuerysetMixin, View):
+    """Show one member's full ID number and phone to an authorized user, with the reason logged."""
+
+    model = Member
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        member = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.may_reveal:
+            raise PermissionDenied(_("You are not authorized to view full personal data."))
+        form = RevealForm(request.POST)
+        template = "members/includes/reveal.html" if request.htmx else "members/member_reveal.html"
+        if not form.is_valid():
+            return render(request, template, {"member": member, "reveal_form": form})
+        audit.record(AuditAction.REVEAL, actor=request.user, obj=member, note=form.cleaned_data["reason"])
+        return render(request, template, {"member": member, "revealed": True})
+
+
+class OutflowRegisterView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+    """Register a departure for a member who is at home."""
+
+    model = Member
+    form_class = OutflowForm
+    template_name = "members/outflow_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if self.member.current_outflow_id:
+            messages.warning(request, _("%(name)s is already away. Record a return before registering a new departure.") % {"name": self.member})
+            return redirect(self.member)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs["instance"] = Outflow(member=self.member)
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"departure_date": timezone.localdate()}
+
+    def get_page_title(self) -> str:
+        return _("Register a departure · %(name)s") % {"name": self.member}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def form_valid(self, form: OutflowForm) -> HttpResponse:
+        try:
+            actions.register_outflow(self.member, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Departure registered for %(name)s.") % {"name": self.member})
+        return redirect(self.member)
+
+
+class OutflowUpdateView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+    """Correct the whereabouts of an open outflow without changing its status."""
+
+    model = Outflow
+    form_class = OutflowForm
+    template_name = "members/outflow_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.outflow = get_object_or_404(self.get_queryset().select_related("member"), pk=kwargs["pk"])
+        self.member = self.outflow.member
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs["instance"] = Outflow.objects.get(pk=self.outflow.pk)
+        return kwargs
+
+    def get_page_title(self) -> str:
+        return _("Update whereabouts · %(name)s") % {"name": self.member}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(member=self.member, outflow=self.outflow, **kwargs)
+
+    def form_valid(self, form: OutflowForm) -> HttpResponse:
+        try:
+            actions.update_whereabouts(self.outflow, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Whereabouts updated."))
+        return redirect(self.member)
+
+
+STEPS = {
+    "report": actions.report_arrival,
+    "return": actions.return_home,
+    "transfer": actions.transfer_relationship,
+    "lose": actions.mark_lost,
+    "find": actions.mark_found,
+    "close": actions.close_outflow,
+}
+
+
+class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+    """One step of the outflow workflow (report, return, transfer, lose, find, close)."""
+
+    model = Outflow
+    form_class = TransitionForm
+    template_name = "members/outflow_transition.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.outflow = get_object_or_404(self.get_queryset().select_related("member"), pk=kwargs["pk"])
+        self.event = kwargs["event"]
+        if self.event not in STEPS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "event": self.event}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"on": timezone.localdate()}
+
+    def get_page_title(self) -> str:
+        return f"{OutflowEventKind(self.event).label} · {self.outflow.member}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            outflow=self.outflow, member=self.outflow.member, event_label=OutflowEventKind(self.event).label, **kwargs
+        )
+
+    def form_valid(self, form: TransitionForm) -> HttpResponse:
+        data = form.cleaned_data
+        extra = {"cause": data["cause"]} if self.event == "lose" else {}
+        try:
+            STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(event)s: recorded.") % {"event": OutflowEventKind(self.event).label})
+        return redirect(self.outflow.member)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from organizations.models import Organization, Station
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "parent", "is_active"]
+    list_filter = ["kind", "level", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+    exclude = ["contact_phone"]
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "opened_on"]

@@ -1,0 +1,205 @@
+"""Party organizations (党组织) as a tree, and the stations (流动驿站) flowing organizations run."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.personal_data import EncryptedCharField
+
+if TYPE_CHECKING:
+    from lanshan_party.models import User
+
+
+class OrgKind(models.TextChoices):
+    COUNTY = "county", _("County committee")
+    TOWNSHIP = "township", _("Township committee")
+    VILLAGE = "village", _("Village branch")
+    COMMUNITY = "community", _("Community branch")
+    FLOWING = "flowing", _("Flowing organization")
+    PARTNER = "partner", _("Destination partner organization")
+
+
+class OrgLevel(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee")
+    GENERAL_BRANCH = "general_branch", _("General branch")
+    BRANCH = "branch", _("Branch")
+    GROUP = "group", _("Party group")
+
+
+class Basis(models.TextChoices):
+    PARK = "park", _("Industrial park")
+    CHAMBER = "chamber", _("Chamber of commerce")
+    ASSOCIATION = "association", _("Trade association")
+    OFFICE = "office", _("Liaison office")
+    OTHER = "other", _("Other")
+
+
+HOME_BRANCH_KINDS = (OrgKind.VILLAGE, OrgKind.COMMUNITY)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "OrganizationQuerySet":
+        """The user's subtree. Partner organizations outside our tree are a shared directory for
+        county-level users only; a scoped user never sees organizations outside their subtree."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        path = user.scope_path
+        if path is None:
+            return self
+        return self.filter(path__startswith=path)
+
+    def active(self) -> "OrganizationQuerySet":
+        return self.filter(is_active=True)
+
+    def flowing(self) -> "OrganizationQuerySet":
+        return self.filter(kind=OrgKind.FLOWING)
+
+    def home_branches(self) -> "OrganizationQuerySet":
+        return self.filter(kind__in=HOME_BRANCH_KINDS)
+
+    def townships(self) -> "OrganizationQuerySet":
+        return self.filter(kind=OrgKind.TOWNSHIP)
+
+    def partners(self) -> "OrganizationQuerySet":
+        return self.filter(kind=OrgKind.PARTNER)
+
+    def in_tree(self) -> "OrganizationQuerySet":
+        return self.exclude(kind=OrgKind.PARTNER)
+
+
+class Organization(models.Model):
+    """A Party organization (党组织): a node in the county's tree, or a destination partner organization
+    (流入地党组织) outside it that agreements and outflows refer to."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
+    level = models.CharField(_("level"), max_length=16, choices=OrgLevel.choices, default=OrgLevel.BRANCH)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organization"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Materialized path of primary keys ("/1/5/23/"): a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    code = models.CharField(_("organization code"), max_length=30, blank=True)
+    founded = models.DateField(_("founded"), null=True, blank=True)
+    province = models.CharField(_("province"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district / county"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    basis = models.CharField(_("basis of establishment"), max_length=16, choices=Basis.choices, blank=True)
+    secretary = models.ForeignKey(
+        "members.Member", verbose_name=_("secretary"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    secretary_name = models.CharField(_("secretary name"), max_length=50, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), blank=True, default="")
+    approved_by = models.CharField(_("approved by"), max_length=120, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:organization_detail", args=[self.pk])
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    @property
+    def is_flowing(self) -> bool:
+        return self.kind == OrgKind.FLOWING
+
+    @property
+    def region(self) -> str:
+        return "".join(part for part in (self.province, self.city, self.district) if part)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def is_ancestor_of(self, other: "Organization") -> bool:
+        return other.path.startswith(self.path)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, Any] = {}
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
+            errors["parent"] = _("An organization cannot be placed under itself or one of its sub-organizations.")
+        if self.kind == OrgKind.PARTNER and self.parent_id:
+            errors["parent"] = _("A destination partner organization is outside our tree: leave the parent empty.")
+        if self.kind != OrgKind.PARTNER and self.kind != OrgKind.COUNTY and not self.parent_id:
+            errors["parent"] = _("Choose the parent organization this one belongs to.")
+        if self.kind == OrgKind.FLOWING and not (self.province and self.city):
+            errors["city"] = _("A flowing organization needs its destination province and city.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the path is built from the primary key
+                args, kwargs = (), {}
+            old_path = self.path
+            self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moved: re-root every descendant's path in one statement.
+                Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+                )
+
+
+class Funding(models.TextChoices):
+    DONATIONS = "donations", _("Member donations")
+    ENTREPRENEURS = "entrepreneurs", _("Entrepreneurs' support")
+    COMMUNITY = "community", _("Community co-building")
+
+
+class StationQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "StationQuerySet":
+        path = user.scope_path if user.is_authenticated else "#nothing#"
+        if path is None:
+            return self
+        return self.filter(organization__path__startswith=path)
+
+
+class Station(models.Model):
+    """A flowing-member station (流动驿站): a physical place run by a flowing organization."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="stations"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200)
+    opened_on = models.DateField(_("opening date"), null=True, blank=True)
+    funding = models.JSONField(_("funding sources"), default=list, blank=True)
+    duties = models.TextField(_("duties and rules"), blank=True)
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["organization", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def funding_display(self) -> str:
+        labels = dict(Funding.choices)
+        return "、".join(str(labels.get(f, f)) for f in self.funding)

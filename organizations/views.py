@@ -1,0 +1,194 @@
+"""Organization pages: the tree, one organization's page, create / edit / dissolve, and stations."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView
+
+from lanshan_party import audit
+from lanshan_party.models import Role
+from lanshan_party.personal_data import mask_phone
+from lanshan_party.views import (
+    AuditedCreateView,
+    AuditedUpdateView,
+    PageTitleMixin,
+    RoleRequiredMixin,
+    ScopedQuerysetMixin,
+)
+from members.models import Member, Outflow
+from organizations.forms import DissolveForm, OrganizationForm, StationForm
+from organizations.models import Organization, Station
+
+MANAGERS = (Role.ADMIN, Role.COUNTY)
+
+
+class OrganizationTreeView(ScopedQuerysetMixin, ListView):
+    """The whole visible tree in one page. Member counts come from two grouped queries rolled up the
+    tree in Python, so the page costs the same number of queries however many nodes it shows."""
+
+    model = Organization
+    template_name = "organizations/organization_tree.html"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().in_tree().order_by("path")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        nodes = list(context["object_list"])
+        members = Member.objects.visible_to(user)
+        home = dict(members.order_by().values_list("home_branch").annotate(n=Count("id")))
+        flowing = dict(
+            members.filter(current_outflow__isnull=False)
+            .order_by()
+            .values_list("current_outflow__flowing_org")
+            .annotate(n=Count("id"))
+        )
+        by_id = {node.pk: node for node in nodes}
+        top = min((node.depth for node in nodes), default=0)
+        for node in nodes:
+            node.indent = node.depth - top
+            node.home_total = node.flowing_total = node.child_count = 0
+        for node in nodes:
+            # Roll each node's own counts up to every visible ancestor (paths are "/1/5/23/").
+            own_home, own_flowing = home.get(node.pk, 0), flowing.get(node.pk, 0)
+            for pk in node.path.strip("/").split("/"):
+                ancestor = by_id.get(int(pk))
+                if ancestor is not None:
+                    ancestor.home_total += own_home
+                    ancestor.flowing_total += own_flowing
+            if node.parent_id in by_id:
+                by_id[node.parent_id].child_count += 1
+        context["nodes"] = nodes
+        if user.sees_everything:
+            context["partners"] = Organization.objects.partners().order_by("name")
+        context["can_manage"] = user.role in MANAGERS
+        return context
+
+
+class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
+    model = Organization
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        org = self.object
+        user = self.request.user
+        context["children"] = Organization.objects.visible_to(user).filter(parent=org).order_by("path")
+        members = (
+            Member.objects.visible_to(user)
+            .filter(Q(home_branch__path__startswith=org.path) | Q(current_outflow__flowing_org__path__startswith=org.path))
+            .select_related("home_branch", "current_outflow", "current_outflow__flowing_org")
+        )
+        context["member_count"] = members.count()
+        context["members"] = members.order_by("name", "id")[:20]
+        context["stations"] = org.stations.all()
+        context["can_manage"] = user.role in MANAGERS
+        context["masked_contact_phone"] = mask_phone(org.contact_phone)
+        context["ancestors"] = Organization.objects.visible_to(user).filter(
+            pk__in=[int(pk) for pk in org.path.strip("/").split("/")[:-1]]
+        ).order_by("path")
+        return context
+
+
+class OrganizationCreateView(RoleRequiredMixin, AuditedCreateView):
+    allowed_roles = MANAGERS
+    model = Organization
+    form_class = OrganizationForm
+    page_title = gettext_lazy("New organization")
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        parent = self.request.GET.get("parent")
+        if parent and parent.isdigit():
+            initial["parent"] = parent
+        return initial
+
+
+class OrganizationUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    allowed_roles = MANAGERS
+    model = Organization
+    form_class = OrganizationForm
+
+
+class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQuerysetMixin, FormView):
+    allowed_roles = MANAGERS
+    model = Organization
+    form_class = DissolveForm
+    template_name = "organizations/organization_dissolve.html"
+
+    def get_page_title(self) -> str:
+        return _("Dissolve “%(name)s”") % {"name": self.get_object()}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self) -> Organization:
+        if self.object is None:
+            self.object = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return self.object
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        org = self.get_object()
+        context["object"] = org
+        context["blockers"] = self.blockers(org)
+        return context
+
+    def blockers(self, org: Organization) -> list[str]:
+        reasons = []
+        active_children = org.children.filter(is_active=True).count()
+        if active_children:
+            reasons.append(_("%(n)d sub-organizations are still active: dissolve or move them first.") % {"n": active_children})
+        home = Member.objects.filter(home_branch=org).count()
+        if home:
+            reasons.append(_("%(n)d members still have this as their home branch: move them first.") % {"n": home})
+        flowing = Outflow.objects.open().filter(flowing_org=org).count()
+        if flowing:
+            reasons.append(_("%(n)d open outflows are under this flowing organization: reassign them first.") % {"n": flowing})
+        return reasons
+
+    def form_valid(self, form: DissolveForm) -> HttpResponse:
+        org = self.get_object()
+        if not org.is_active:
+            messages.info(self.request, _("“%(name)s” was already dissolved.") % {"name": org})
+            return redirect(org)
+        blockers = self.blockers(org)
+        if blockers:
+            for reason in blockers:
+                form.add_error(None, reason)
+            return self.form_invalid(form)
+        before = audit.snapshot(org)
+        org.is_active = False
+        org.dissolved_on = form.cleaned_data["dissolved_on"]
+        org.save(update_fields=["is_active", "dissolved_on"])
+        audit.record_update(org, before, actor=self.request.user, note=_("Dissolved"))
+        messages.success(self.request, _("“%(name)s” is dissolved.") % {"name": org})
+        return redirect(org)
+
+
+class StationCreateView(RoleRequiredMixin, AuditedCreateView):
+    allowed_roles = MANAGERS
+    model = Station
+    form_class = StationForm
+    page_title = gettext_lazy("New station")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"organization": self.request.GET.get("organization")}
+
+    def get_success_url(self) -> str:
+        return self.object.organization.get_absolute_url()
+
+
+class StationUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    allowed_roles = MANAGERS
+    model = Station
+    form_class = StationForm
+
+    def get_success_url(self) -> str:
+        return self.object.organization.get_absolute_url()
