@@ -34,6 +34,32 @@ class CrispyFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary"))
 
 
+class StaleEditMixin:
+    """Refuses to save an edit made on a version that someone else changed meanwhile.
+
+    The form carries the object's `updated_at` as it was when the page was opened; if the stored
+    one differs at submit time, the user is told to reload instead of silently overwriting.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        if self.instance.pk:  # type: ignore[attr-defined]
+            self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False)  # type: ignore[attr-defined]
+            self.initial["version"] = self.instance.updated_at.isoformat()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        instance = self.instance  # type: ignore[attr-defined]
+        if instance.pk and "version" in cleaned:
+            current = type(instance).objects.filter(pk=instance.pk).values_list("updated_at", flat=True).first()
+            if current is not None and cleaned.get("version") != current.isoformat():
+                raise forms.ValidationError(
+                    _("Someone else changed this record after you opened it. Reload the page, check their changes and edit again."),
+                    code="stale",
+                )
+        return cleaned
+
+
 class LoginForm(CrispyFormMixin, AuthenticationForm):
     submit_label = gettext_lazy("Sign in")
     error_messages = {

@@ -65,6 +65,11 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.is_active and self.role == Role.ADMIN
 
+    def sees_organization(self, organization: Any) -> bool:
+        """Whether the organization is in this user's subtree (without a query)."""
+        path = self.scope_path
+        return organization is not None and (path is None or organization.path.startswith(path))
+
     @property
     def scope_path(self) -> str | None:
         """Materialized path of the user's subtree; None means the whole county."""

@@ -188,6 +188,8 @@ def update_whereabouts(outflow: Outflow, *, by: User | None, note: str = "", **f
     before = audit.snapshot(outflow)
     for field, value in fields.items():
         setattr(outflow, field, value)
+    if outflow.flowing_org_id is None:
+        outflow.flowing_org = match_flowing_org(outflow.province, outflow.city, outflow.district)
     outflow.full_clean()
     outflow.save()
     OutflowEvent.objects.create(

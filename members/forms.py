@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lanshan_party.forms import CrispyFormMixin
+from lanshan_party.forms import CrispyFormMixin, StaleEditMixin
 from lanshan_party.models import User
 from lanshan_party.personal_data import (
     blind_index,
@@ -23,7 +23,7 @@ from organizations.forms import DateInput
 from organizations.models import Organization
 
 
-class MemberForm(CrispyFormMixin, forms.ModelForm):
+class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
     id_number = forms.CharField(
         label=gettext_lazy("citizen ID number"),
         max_length=40,
@@ -48,7 +48,12 @@ class MemberForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_branch"].queryset = Organization.objects.visible_to(user).home_branches().active()
+        branches = Organization.objects.visible_to(user).home_branches().active()
+        if self.instance.pk and not user.sees_organization(self.instance.home_branch):
+            # A flowing organization's secretary edits members whose home branch is elsewhere:
+            # they may keep that branch, not pick another one outside their subtree.
+            branches = Organization.objects.filter(pk=self.instance.home_branch_id)
+        self.fields["home_branch"].queryset = branches
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
         self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")
@@ -138,7 +143,11 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["flowing_org"].queryset = Organization.objects.visible_to(user).flowing().active()
+        flowing = Organization.objects.visible_to(user).flowing().active()
+        if self.instance.flowing_org_id and not user.sees_organization(self.instance.flowing_org):
+            # Keep the member's current flowing organization selectable, and nothing else outside.
+            flowing = flowing | Organization.objects.filter(pk=self.instance.flowing_org_id)
+        self.fields["flowing_org"].queryset = flowing
         self.fields["flowing_org"].help_text = _(
             "Leave empty to assign the flowing organization at the destination automatically."
         )

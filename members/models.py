@@ -70,7 +70,7 @@ class Education(models.TextChoices):
 class Tag(models.Model):
     """A member tag (标签) such as 困难党员, 村后备力量 or 两代表一委员."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    name = models.CharField(_("tag name"), max_length=30, unique=True)
 
     class Meta:
         verbose_name = _("tag")

@@ -7,24 +7,29 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Member
 
 STATUS_BADGES = {"registered": "secondary", "reported": "success", "lost": "danger"}
+# Columns a phone screen can do without; name, phone, destination and status stay visible.
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
 class MemberTable(tables.Table):
     name = tables.LinkColumn("members:member_detail", args=[tables.A("pk")])
-    masked_id_number = tables.Column(verbose_name=_("citizen ID number"), orderable=False)
+    gender = tables.Column(attrs=WIDE_ONLY)
+    category = tables.Column(attrs=WIDE_ONLY)
+    masked_id_number = tables.Column(verbose_name=_("citizen ID number"), orderable=False, attrs=WIDE_ONLY)
     masked_phone = tables.Column(verbose_name=_("phone"), orderable=False)
-    home_branch = tables.Column(order_by="home_branch__path", accessor="home_branch__display_name")
+    home_branch = tables.Column(order_by="home_branch__path", accessor="home_branch__display_name", attrs=WIDE_ONLY)
     flowing_org = tables.Column(
         verbose_name=_("flowing organization"),
         accessor="current_outflow__flowing_org__display_name",
         order_by="current_outflow__flowing_org__path",
         default="—",
+        attrs=WIDE_ONLY,
     )
     destination = tables.Column(
         verbose_name=_("destination"), accessor="current_outflow__destination", order_by=("current_outflow__province", "current_outflow__city"), default="—"
     )
     status = tables.Column(verbose_name=_("outflow status"), accessor="current_outflow__status", default="")
-    tags = tables.Column(verbose_name=_("tags"), orderable=False, accessor="pk")
+    tags = tables.Column(verbose_name=_("tags"), orderable=False, accessor="pk", attrs=WIDE_ONLY)
 
     class Meta:
         model = Member

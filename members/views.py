@@ -51,9 +51,10 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         )
         context["outflows"] = outflows
         context["current"] = member.current_outflow
-        context["allowed_events"] = actions.allowed_events(member.current_outflow) if member.current_outflow else []
-        context["event_labels"] = dict(OutflowEventKind.choices)
+        allowed = actions.allowed_events(member.current_outflow) if member.current_outflow else []
+        context["steps"] = [(event, STEP_LABELS[event]) for event in allowed]
         context["reveal_form"] = RevealForm()
+        context["home_branch_visible"] = self.request.user.sees_organization(member.home_branch)
         return context
 
 
@@ -158,6 +159,16 @@ class OutflowUpdateView(PageTitleMixin, ScopedQuerysetMixin, FormView):
         return redirect(self.member)
 
 
+# What the buttons say: the step to take, not the status it leads to.
+STEP_LABELS = {
+    "report": gettext_lazy("Record reporting"),
+    "return": gettext_lazy("Record return home"),
+    "transfer": gettext_lazy("Record transfer out"),
+    "lose": gettext_lazy("Mark lost"),
+    "find": gettext_lazy("Mark found"),
+    "close": gettext_lazy("Close the outflow"),
+}
+
 STEPS = {
     "report": actions.report_arrival,
     "return": actions.return_home,
@@ -189,7 +200,7 @@ class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
         return {"on": timezone.localdate()}
 
     def get_page_title(self) -> str:
-        return f"{OutflowEventKind(self.event).label} · {self.outflow.member}"
+        return f"{STEP_LABELS[self.event]} · {self.outflow.member}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

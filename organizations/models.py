@@ -75,7 +75,7 @@ class Organization(models.Model):
     """A Party organization (党组织): a node in the county's tree, or a destination partner organization
     (流入地党组织) outside it that agreements and outflows refer to."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("organization name"), max_length=120, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
     level = models.CharField(_("level"), max_length=16, choices=OrgLevel.choices, default=OrgLevel.BRANCH)
@@ -183,7 +183,7 @@ class Station(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="stations"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("station name"), max_length=120)
     address = models.CharField(_("address"), max_length=200)
     opened_on = models.DateField(_("opening date"), null=True, blank=True)
     funding = models.JSONField(_("funding sources"), default=list, blank=True)

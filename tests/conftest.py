@@ -1,0 +1,75 @@
+"""Personas and the small county they live in, shared by every test.
+
+The county: one committee with two townships (塔峰镇 with branches 花果村 and 城东社区, 总市镇 with
+branch 总市村) and two flowing organizations (Huadu, Kunming). One user per role:
+
+- admin      — administrator, sees everything, may reveal
+- county     — county staff, sees everything, may reveal
+- township   — 塔峰镇 township staff: members whose home branch is in 塔峰镇
+- secretary  — secretary of the Huadu flowing organization: members flowing there
+- branch     — secretary of 花果村: members whose home branch is 花果村
+- outsider   — secretary of 总市村, used to prove things stay out of sight
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from lanshan_party.models import Role
+from members import actions
+from organizations.models import OrgKind, OrgLevel
+from tests.factories import PASSWORD, FlowingOrgFactory, MemberFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    """Every persona's password is hashed when it is made; the production hasher would take minutes here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def county(db: None) -> SimpleNamespace:
+    c = SimpleNamespace()
+    c.committee = OrganizationFactory(name="中共蓝山县委员会", kind=OrgKind.COUNTY, level=OrgLevel.COMMITTEE)
+    c.tafeng = OrganizationFactory(name="中共蓝山县塔峰镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee)
+    c.zongshi = OrganizationFactory(name="中共蓝山县总市镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee)
+    c.huaguo = OrganizationFactory(name="中共蓝山县塔峰镇花果村支部委员会", parent=c.tafeng)
+    c.chengdong = OrganizationFactory(name="中共蓝山县塔峰镇城东社区支部委员会", kind=OrgKind.COMMUNITY, parent=c.tafeng)
+    c.zongshicun = OrganizationFactory(name="中共蓝山县总市镇总市村支部委员会", parent=c.zongshi)
+    c.huadu = FlowingOrgFactory(name="中共蓝山县驻花都区流动党员总支部委员会", parent=c.committee, level=OrgLevel.GENERAL_BRANCH)
+    c.kunming = FlowingOrgFactory(
+        name="中共蓝山县驻昆明流动党员支部委员会", parent=c.committee, province="云南省", city="昆明市", district="官渡区"
+    )
+
+    c.admin = UserFactory(username="admin", role=Role.ADMIN, organization=c.committee, may_reveal=True)
+    c.county_staff = UserFactory(username="county", role=Role.COUNTY, organization=c.committee, may_reveal=True)
+    c.township = UserFactory(username="township", role=Role.TOWNSHIP, organization=c.tafeng)
+    c.secretary = UserFactory(username="secretary", role=Role.SECRETARY, organization=c.huadu)
+    c.branch = UserFactory(username="branch", role=Role.SECRETARY, organization=c.huaguo)
+    c.outsider = UserFactory(username="outsider", role=Role.SECRETARY, organization=c.zongshicun)
+
+    # 袁芳伟: home 花果村, working in Huadu. 覃文英: home 城东社区, at home. 马云: home 总市村, in Kunming.
+    c.yuan = MemberFactory(name="袁芳伟", home_branch=c.huaguo)
+    c.qin = MemberFactory(name="覃文英", home_branch=c.chengdong)
+    c.ma = MemberFactory(name="马云", home_branch=c.zongshicun)
+    c.yuan_outflow = actions.register_outflow(
+        c.yuan, by=c.admin, departure_date=datetime.date(2024, 3, 1), province="广东省", city="广州市", district="花都区"
+    )
+    c.ma_outflow = actions.register_outflow(
+        c.ma, by=c.admin, departure_date=datetime.date(2025, 2, 1), province="云南省", city="昆明市", district="官渡区"
+    )
+    c.users = [c.admin, c.county_staff, c.township, c.secretary, c.branch, c.outsider]
+    return c
+
+
+def login(user: object) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
