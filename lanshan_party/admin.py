@@ -6,11 +6,41 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from lanshan_party.models import AuditEntry, User
+from lanshan_party import audit
+from lanshan_party.models import AuditAction, AuditEntry, User
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Changes made in the Django admin reach the same audit log as the application's own pages."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            audit.record_create(obj, actor=request.user, note="admin")
+        else:
+            audit.record_update(obj, before, actor=request.user, note="admin")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(
+            AuditAction.DELETE, actor=request.user, obj=obj, changes=audit.diff(audit.snapshot(obj), {}), note="admin"
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            audit.record(
+                AuditAction.DELETE,
+                actor=request.user,
+                obj=obj,
+                changes=audit.diff(audit.snapshot(obj), {}),
+                note="admin",
+            )
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)
-class LanshanUserAdmin(UserAdmin):
+class LanshanUserAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "full_name", "role", "organization", "may_reveal", "is_active"]
     list_filter = ["role", "is_active", "may_reveal"]
     fieldsets = UserAdmin.fieldsets + (("蓝山", {"fields": ["full_name", "role", "organization", "may_reveal"]}),)

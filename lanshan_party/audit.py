@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,7 +13,21 @@ from lanshan_party.models import AuditAction, AuditEntry, User
 from lanshan_party.personal_data import mask_id_number, mask_phone
 
 # Fields whose values are personal data: the audit log keeps them masked, never in clear.
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "contact_phone": mask_phone, "partner_contact_phone": mask_phone}
+MASKERS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "contact_phone": mask_phone,
+    "partner_contact_phone": mask_phone,
+}
+
+
+# Fields never copied into the log, not even masked: a password hash, and bookkeeping noise.
+OMITTED = {"last_login", "updated_at", "created_at", "path"}
+
+
+def _fingerprint(value: str) -> str:
+    """A short non-reversible stand-in, so the log shows that a password changed but not its hash."""
+    return "已设置·" + hashlib.sha256(value.encode()).hexdigest()[:8] if value else ""
 
 
 def _plain(value: Any) -> Any:
@@ -33,7 +48,10 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name.endswith("_hash") or field.primary_key:
+        if field.name.endswith("_hash") or field.primary_key or field.name in OMITTED:
+            continue
+        if field.name == "password":
+            result["password"] = _fingerprint(getattr(instance, "password", ""))
             continue
         if field.is_relation:
             value = getattr(instance, field.attname)
@@ -86,7 +104,9 @@ def record_create(obj: models.Model, *, actor: User | None, note: str = "") -> A
     return record(AuditAction.CREATE, actor=actor, obj=obj, changes=diff({}, snapshot(obj)), note=note)
 
 
-def record_update(obj: models.Model, before: dict[str, Any], *, actor: User | None, note: str = "") -> AuditEntry | None:
+def record_update(
+    obj: models.Model, before: dict[str, Any], *, actor: User | None, note: str = ""
+) -> AuditEntry | None:
     changes = diff(before, snapshot(obj))
     if not changes:
         return None

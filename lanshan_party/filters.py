@@ -43,4 +43,6 @@ class AuditEntryFilter(ScopedFilterSet):
         fields = ["q", "action", "since", "until"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(actor_name__icontains=value) | Q(object_repr__icontains=value) | Q(note__icontains=value))
+        return queryset.filter(
+            Q(actor_name__icontains=value) | Q(object_repr__icontains=value) | Q(note__icontains=value)
+        )

@@ -54,7 +54,9 @@ class StaleEditMixin:
             current = type(instance).objects.filter(pk=instance.pk).values_list("updated_at", flat=True).first()
             if current is not None and cleaned.get("version") != current.isoformat():
                 raise forms.ValidationError(
-                    _("Someone else changed this record after you opened it. Reload the page, check their changes and edit again."),
+                    _(
+                        "Someone else changed this record after you opened it. Reload the page, check their changes and edit again."
+                    ),
                     code="stale",
                 )
         return cleaned
@@ -83,14 +85,18 @@ class UserFormBase(CrispyFormMixin, forms.ModelForm):
         role, org = cleaned.get("role"), cleaned.get("organization")
         if role and org and org.kind not in ROLE_ORG_KINDS[role]:
             kinds = "、".join(str(OrgKind(k).label) for k in ROLE_ORG_KINDS[role])
-            self.add_error("organization", _("A %(role)s must belong to a %(kinds)s.") % {"role": Role(role).label, "kinds": kinds})
+            self.add_error(
+                "organization", _("A %(role)s must belong to a %(kinds)s.") % {"role": Role(role).label, "kinds": kinds}
+            )
         return cleaned
 
 
 class UserCreateForm(UserFormBase):
     password1 = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(
-        label=gettext_lazy("Password again"), widget=forms.PasswordInput, strip=False,
+        label=gettext_lazy("Password again"),
+        widget=forms.PasswordInput,
+        strip=False,
         help_text=gettext_lazy("Enter the same password again, to catch typing mistakes."),
     )
 
@@ -116,7 +122,10 @@ class UserCreateForm(UserFormBase):
 
 class UserUpdateForm(UserFormBase):
     new_password = forms.CharField(
-        label=gettext_lazy("New password"), widget=forms.PasswordInput, strip=False, required=False,
+        label=gettext_lazy("New password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        required=False,
         help_text=gettext_lazy("Leave empty to keep the current password."),
     )
 

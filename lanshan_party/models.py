@@ -99,6 +99,13 @@ class AuditEntryQuerySet(models.QuerySet):
             return self
         return self.none()
 
+    # Append-only in bulk too: no code path of the application rewrites or removes entries.
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries cannot be deleted.")
+
 
 class AuditEntry(models.Model):
     """An audit log entry (审计日志): who did what to which object, when and from where.

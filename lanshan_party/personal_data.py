@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
@@ -112,7 +113,7 @@ def validate_id_number(value: str) -> str:
             _("The check digit (last character) of this ID number is wrong. Re-check every digit against the ID card."),
             code="checksum",
         )
-    if id_birth_date(number) > datetime.date.today():
+    if id_birth_date(number) > timezone.localdate():
         raise ValidationError(_("The birth date inside this ID number is in the future."), code="birth_date")
     return number
 
@@ -152,7 +153,9 @@ def normalize_phone(value: str) -> str:
         ) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
-            _("“%(value)s” is not a valid phone number. Enter an 11-digit mobile number or a landline with its area code.")
+            _(
+                "“%(value)s” is not a valid phone number. Enter an 11-digit mobile number or a landline with its area code."
+            )
             % {"value": raw},
             code="invalid",
         )

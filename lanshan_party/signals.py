@@ -27,6 +27,8 @@ def audit_logout(sender: Any, request: HttpRequest | None, user: User | None, **
 
 
 @receiver(user_login_failed)
-def audit_failed_login(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def audit_failed_login(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
     audit.record(AuditAction.LOGIN_FAILED, actor=None, object_repr=username, note=username, ip=_ip(request))

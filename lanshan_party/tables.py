@@ -4,7 +4,6 @@ import json
 
 import django_tables2 as tables
 from django.utils.html import format_html_join
-from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.models import AuditEntry, User
 
@@ -33,5 +32,8 @@ class AuditEntryTable(tables.Table):
         return format_html_join(
             "",
             "<div><b>{}</b>：{} → {}</div>",
-            ((key, json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False)) for key, (old, new) in value.items()),
+            (
+                (key, json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False))
+                for key, (old, new) in value.items()
+            ),
         )

@@ -54,7 +54,14 @@ def match_flowing_org(province: str, city: str, district: str = "") -> Organizat
 
 
 def _record_event(
-    outflow: Outflow, kind: str, *, from_status: str, on: datetime.date, by: User | None, note: str, lost_cause: str = ""
+    outflow: Outflow,
+    kind: str,
+    *,
+    from_status: str,
+    on: datetime.date,
+    by: User | None,
+    note: str,
+    lost_cause: str = "",
 ) -> OutflowEvent:
     event = OutflowEvent.objects.create(
         outflow=outflow,
@@ -107,7 +114,9 @@ def _transition(
     sources, target = TRANSITIONS[kind]
     if outflow.status not in sources:
         raise ValidationError(
-            _("This outflow is now “%(status)s”, so “%(event)s” is not possible. Reload the page to see its current state.")
+            _(
+                "This outflow is now “%(status)s”, so “%(event)s” is not possible. Reload the page to see its current state."
+            )
             % {"status": outflow.get_status_display(), "event": OutflowEventKind(kind).label}
         )
     on = on or timezone.localdate()
@@ -126,13 +135,20 @@ def _transition(
     outflow.save()
     if outflow.status not in OPEN_STATUSES:
         Member.objects.filter(pk=outflow.member_id, current_outflow=outflow).update(current_outflow=None)
-    _record_event(outflow, kind, from_status=from_status, on=on, by=by, note=note, lost_cause=changes.get("lost_cause", ""))
+    _record_event(
+        outflow, kind, from_status=from_status, on=on, by=by, note=note, lost_cause=changes.get("lost_cause", "")
+    )
     return outflow
 
 
 @transaction.atomic
 def report_arrival(
-    outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "", flowing_org: Organization | None = None
+    outflow: Outflow,
+    *,
+    by: User | None,
+    on: datetime.date | None = None,
+    note: str = "",
+    flowing_org: Organization | None = None,
 ) -> Outflow:
     """The member reported (报到) to the flowing or destination organization."""
     changes: dict[str, Any] = {"reported_on": on or timezone.localdate()}
@@ -148,7 +164,9 @@ def return_home(outflow: Outflow, *, by: User | None, on: datetime.date | None =
 
 
 @transaction.atomic
-def transfer_relationship(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
+def transfer_relationship(
+    outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = ""
+) -> Outflow:
     """The member's organizational relationship was transferred to the destination (应转尽转)."""
     return _transition(outflow, OutflowEventKind.TRANSFER, on=on, by=by, note=note, relationship_transferred=True)
 

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from lanshan_party.admin import AuditedModelAdmin
 from members.models import Member, Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedModelAdmin):
     # Personal data stays out of the admin: it is shown masked, and revealed only in the application.
     list_display = ["name", "gender", "home_branch", "category", "standing"]
     list_filter = ["category", "standing"]

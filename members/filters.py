@@ -33,7 +33,9 @@ class MemberFilter(ScopedFilterSet):
         label=_("township"), queryset=Organization.objects.townships(), method="in_organization"
     )
     province = django_filters.ChoiceFilter(label=_("destination province"), field_name="current_outflow__province")
-    city = django_filters.CharFilter(label=_("destination city"), field_name="current_outflow__city", lookup_expr="startswith")
+    city = django_filters.CharFilter(
+        label=_("destination city"), field_name="current_outflow__city", lookup_expr="startswith"
+    )
     status = django_filters.ChoiceFilter(label=_("outflow status"), choices=STATUS_CHOICES, method="by_status")
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
     standing = django_filters.ChoiceFilter(label=_("standing"), choices=Standing.choices)
@@ -48,7 +50,18 @@ class MemberFilter(ScopedFilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "organization", "township", "province", "city", "status", "category", "standing", "tags", "needs_transfer"]
+        fields = [
+            "q",
+            "organization",
+            "township",
+            "province",
+            "city",
+            "status",
+            "category",
+            "standing",
+            "tags",
+            "needs_transfer",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

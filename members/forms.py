@@ -34,9 +34,22 @@ class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name", "id_number", "gender", "birth_date", "ethnicity", "phone", "education",
-            "joined_on", "full_member_on", "category", "standing",
-            "household_township", "household_village", "home_branch", "tags", "note",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "phone",
+            "education",
+            "joined_on",
+            "full_member_on",
+            "category",
+            "standing",
+            "household_township",
+            "household_village",
+            "home_branch",
+            "tags",
+            "note",
         ]
         widgets = {
             "birth_date": DateInput(),
@@ -70,7 +83,9 @@ class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
                 "masked": mask_phone(self.instance.phone) or "—"
             }
         self.fields["name"].error_messages["required"] = _("Enter the member's name.")
-        self.fields["home_branch"].error_messages["required"] = _("Choose the branch that holds the member's relationship.")
+        self.fields["home_branch"].error_messages["required"] = _(
+            "Choose the branch that holds the member's relationship."
+        )
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -131,9 +146,23 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Outflow
         fields = [
-            "departure_date", "province", "city", "district", "address", "scope", "reason",
-            "industry", "employer", "flowing_org", "partner_org_name", "partner_contact",
-            "partner_contact_phone", "certificate_number", "certificate_issued_on", "certificate_checked_on", "pair_contact",
+            "departure_date",
+            "province",
+            "city",
+            "district",
+            "address",
+            "scope",
+            "reason",
+            "industry",
+            "employer",
+            "flowing_org",
+            "partner_org_name",
+            "partner_contact",
+            "partner_contact_phone",
+            "certificate_number",
+            "certificate_issued_on",
+            "certificate_checked_on",
+            "pair_contact",
         ]
         widgets = {
             "departure_date": DateInput(),

@@ -142,7 +142,13 @@ class Member(models.Model):
     note = models.TextField(_("note"), blank=True)
     # The open outflow, kept by the outflow workflow functions so lists and scoping need no subquery.
     current_outflow = models.OneToOneField(
-        "Outflow", verbose_name=_("current outflow"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "Outflow",
+        verbose_name=_("current outflow"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -158,13 +164,13 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("members:member_detail", args=[self.pk])
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.id_number_hash = blind_index(self.id_number)
         self.phone_hash = blind_index(self.phone) if self.phone else ""
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -177,7 +183,7 @@ class Member(models.Model):
                 errors["gender"] = _(
                     "The gender does not match the ID number, whose 17th digit says %(gender)s. Correct one of them."
                 ) % {"gender": Gender(id_gender(self.id_number)).label}
-        if self.home_branch_id and not self.home_branch.kind in ("village", "community"):
+        if self.home_branch_id and self.home_branch.kind not in ("village", "community"):
             errors["home_branch"] = _("The home branch must be a village or community branch.")
         if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
             errors["joined_on"] = _("The date of joining the Party is before the birth date.")
@@ -197,7 +203,11 @@ class Member(models.Model):
     @property
     def age(self) -> int:
         today = timezone.localdate()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class FlowScope(models.TextChoices):
@@ -253,14 +263,18 @@ class Outflow(models.Model):
     """
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="outflows")
-    status = models.CharField(_("status"), max_length=16, choices=OutflowStatus.choices, default=OutflowStatus.REGISTERED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutflowStatus.choices, default=OutflowStatus.REGISTERED
+    )
     status_before_lost = models.CharField(max_length=16, choices=OutflowStatus.choices, blank=True, editable=False)
     departure_date = models.DateField(_("departure date"))
     province = models.CharField(_("destination province"), max_length=20)
     city = models.CharField(_("destination city"), max_length=30)
     district = models.CharField(_("destination district / county"), max_length=30, blank=True)
     address = models.CharField(_("detailed address"), max_length=200, blank=True)
-    scope = models.CharField(_("flow scope"), max_length=16, choices=FlowScope.choices, default=FlowScope.CROSS_PROVINCE)
+    scope = models.CharField(
+        _("flow scope"), max_length=16, choices=FlowScope.choices, default=FlowScope.CROSS_PROVINCE
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=FlowReason.choices, default=FlowReason.WORK)
     industry = models.CharField(_("industry"), max_length=40, blank=True)
     employer = models.CharField(_("employer"), max_length=100, blank=True)
@@ -295,7 +309,13 @@ class Outflow(models.Model):
         ordering = ["-departure_date", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=Q(status__in=["registered", "reported", "lost"]), name="one_open_outflow_per_member"
+                fields=["member"],
+                condition=Q(status__in=["registered", "reported", "lost"]),
+                name="one_open_outflow_per_member",
+                violation_error_message=_(
+                    "This member already has an open outflow. "
+                    "Record a return or transfer before registering a new departure."
+                ),
             )
         ]
         indexes = [models.Index(fields=["province", "city"])]
@@ -329,7 +349,9 @@ class Outflow(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.departure_date and self.departure_date > timezone.localdate():
-            errors["departure_date"] = _("The departure date is in the future. Register the departure once the member has left.")
+            errors["departure_date"] = _(
+                "The departure date is in the future. Register the departure once the member has left."
+            )
         if self.departure_date and self.member_id and self.departure_date < self.member.birth_date:
             errors["departure_date"] = _("The departure date is before the member's birth date. Check the year.")
         if self.flowing_org_id and self.flowing_org.kind != "flowing":
@@ -359,7 +381,12 @@ class OutflowEvent(models.Model):
     on = models.DateField(_("date"))
     at = models.DateTimeField(_("recorded at"), default=timezone.now)
     by = models.ForeignKey(
-        "lanshan_party.User", verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "lanshan_party.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     lost_cause = models.CharField(_("cause of lost contact"), max_length=20, choices=LostCause.choices, blank=True)

@@ -26,22 +26,46 @@ class MemberTable(tables.Table):
         attrs=WIDE_ONLY,
     )
     destination = tables.Column(
-        verbose_name=_("destination"), accessor="current_outflow__destination", order_by=("current_outflow__province", "current_outflow__city"), default="—"
+        verbose_name=_("destination"),
+        accessor="current_outflow__destination",
+        order_by=("current_outflow__province", "current_outflow__city"),
+        default="—",
     )
     status = tables.Column(verbose_name=_("outflow status"), accessor="current_outflow__status", default="")
     tags = tables.Column(verbose_name=_("tags"), orderable=False, accessor="pk", attrs=WIDE_ONLY)
 
     class Meta:
         model = Member
-        fields = ["name", "gender", "masked_id_number", "masked_phone", "category", "home_branch", "flowing_org", "destination", "status", "tags"]
+        fields = [
+            "name",
+            "gender",
+            "masked_id_number",
+            "masked_phone",
+            "category",
+            "home_branch",
+            "flowing_org",
+            "destination",
+            "status",
+            "tags",
+        ]
         attrs = {"class": "table table-sm table-hover align-middle member-table"}
 
     def render_status(self, value: str, record: Member) -> str:
         outflow = record.current_outflow
-        badge = format_html('<span class="badge text-bg-{}">{}</span>', STATUS_BADGES.get(value, "light"), outflow.get_status_display())
+        badge = format_html(
+            '<span class="badge text-bg-{}">{}</span>', STATUS_BADGES.get(value, "light"), outflow.get_status_display()
+        )
         if outflow.needs_transfer:
-            badge += format_html(' <span class="badge text-bg-warning" title="{}">{}</span>', _("Away 6+ months without transfer"), _("To transfer"))
+            badge += format_html(
+                ' <span class="badge text-bg-warning" title="{}">{}</span>',
+                _("Away 6+ months without transfer"),
+                _("To transfer"),
+            )
         return badge
 
     def render_tags(self, record: Member) -> str:
-        return format_html_join(" ", '<span class="badge rounded-pill text-bg-light border">{}</span>', ((t.name,) for t in record.tags.all()))
+        return format_html_join(
+            " ",
+            '<span class="badge rounded-pill text-bg-light border">{}</span>',
+            ((t.name,) for t in record.tags.all()),
+        )

@@ -41,13 +41,21 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
     model = Member
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_branch", "current_outflow__flowing_org").prefetch_related("tags")
+        return (
+            super()
+            .get_queryset()
+            .select_related("home_branch", "current_outflow__flowing_org")
+            .prefetch_related("tags")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member = self.object
         outflows = list(
-            Outflow.objects.filter(member=member).select_related("flowing_org").prefetch_related("events__by").order_by("-departure_date", "-id")
+            Outflow.objects.filter(member=member)
+            .select_related("flowing_org")
+            .prefetch_related("events__by")
+            .order_by("-departure_date", "-id")
         )
         context["outflows"] = outflows
         context["current"] = member.current_outflow
@@ -96,7 +104,11 @@ class OutflowRegisterView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         if self.member.current_outflow_id:
-            messages.warning(request, _("%(name)s is already away. Record a return before registering a new departure.") % {"name": self.member})
+            messages.warning(
+                request,
+                _("%(name)s is already away. Record a return before registering a new departure.")
+                % {"name": self.member},
+            )
             return redirect(self.member)
         return super().dispatch(request, *args, **kwargs)
 
@@ -117,7 +129,9 @@ class OutflowRegisterView(PageTitleMixin, ScopedQuerysetMixin, FormView):
 
     def form_valid(self, form: OutflowForm) -> HttpResponse:
         try:
-            actions.register_outflow(self.member, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields())
+            actions.register_outflow(
+                self.member, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
+            )
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)
@@ -151,7 +165,9 @@ class OutflowUpdateView(PageTitleMixin, ScopedQuerysetMixin, FormView):
 
     def form_valid(self, form: OutflowForm) -> HttpResponse:
         try:
-            actions.update_whereabouts(self.outflow, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields())
+            actions.update_whereabouts(
+                self.outflow, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
+            )
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from lanshan_party.admin import AuditedModelAdmin
 from organizations.models import Organization, Station
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "level", "parent", "is_active"]
     list_filter = ["kind", "level", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -12,5 +13,5 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(AuditedModelAdmin):
     list_display = ["name", "organization", "opened_on"]

@@ -27,9 +27,23 @@ class OrganizationForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "name", "short_name", "kind", "level", "parent", "code", "founded",
-            "province", "city", "district", "address", "basis",
-            "secretary", "secretary_name", "contact_phone", "approved_by", "approval_date",
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "parent",
+            "code",
+            "founded",
+            "province",
+            "city",
+            "district",
+            "address",
+            "basis",
+            "secretary",
+            "secretary_name",
+            "contact_phone",
+            "approved_by",
+            "approval_date",
         ]
         widgets = {"founded": DateInput(), "approval_date": DateInput()}
 
@@ -47,7 +61,9 @@ class OrganizationForm(CrispyFormMixin, forms.ModelForm):
             )
         else:
             del self.fields["secretary"]
-        self.fields["name"].error_messages["unique"] = _("An organization with this name already exists. Use its full official name.")
+        self.fields["name"].error_messages["unique"] = _(
+            "An organization with this name already exists. Use its full official name."
+        )
 
     def clean_contact_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("contact_phone", ""))
@@ -64,7 +80,10 @@ class DissolveForm(CrispyFormMixin, forms.Form):
 
 class StationForm(CrispyFormMixin, forms.ModelForm):
     funding = forms.MultipleChoiceField(
-        label=gettext_lazy("funding sources"), choices=Funding.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("funding sources"),
+        choices=Funding.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:

@@ -80,7 +80,12 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
     level = models.CharField(_("level"), max_length=16, choices=OrgLevel.choices, default=OrgLevel.BRANCH)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organization"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     # Materialized path of primary keys ("/1/5/23/"): a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -92,7 +97,12 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     basis = models.CharField(_("basis of establishment"), max_length=16, choices=Basis.choices, blank=True)
     secretary = models.ForeignKey(
-        "members.Member", verbose_name=_("secretary"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "members.Member",
+        verbose_name=_("secretary"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     secretary_name = models.CharField(_("secretary name"), max_length=50, blank=True)
     contact_phone = EncryptedCharField(_("contact phone"), blank=True, default="")
@@ -110,6 +120,20 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)  # the path is built from the primary key
+                args, kwargs = (), {}
+            old_path = self.path
+            self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moved: re-root every descendant's path in one statement.
+                Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+                )
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:organization_detail", args=[self.pk])
@@ -147,20 +171,6 @@ class Organization(models.Model):
             errors["city"] = _("A flowing organization needs its destination province and city.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        with transaction.atomic():
-            if self.pk is None:
-                super().save(*args, **kwargs)  # the path is built from the primary key
-                args, kwargs = (), {}
-            old_path = self.path
-            self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                # Moved: re-root every descendant's path in one statement.
-                Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
-                )
 
 
 class Funding(models.TextChoices):

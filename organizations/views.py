@@ -81,7 +81,9 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         context["children"] = Organization.objects.visible_to(user).filter(parent=org).order_by("path")
         members = (
             Member.objects.visible_to(user)
-            .filter(Q(home_branch__path__startswith=org.path) | Q(current_outflow__flowing_org__path__startswith=org.path))
+            .filter(
+                Q(home_branch__path__startswith=org.path) | Q(current_outflow__flowing_org__path__startswith=org.path)
+            )
             .select_related("home_branch", "current_outflow", "current_outflow__flowing_org")
         )
         context["member_count"] = members.count()
@@ -89,9 +91,11 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         context["stations"] = org.stations.all()
         context["can_manage"] = user.role in MANAGERS
         context["masked_contact_phone"] = mask_phone(org.contact_phone)
-        context["ancestors"] = Organization.objects.visible_to(user).filter(
-            pk__in=[int(pk) for pk in org.path.strip("/").split("/")[:-1]]
-        ).order_by("path")
+        context["ancestors"] = (
+            Organization.objects.visible_to(user)
+            .filter(pk__in=[int(pk) for pk in org.path.strip("/").split("/")[:-1]])
+            .order_by("path")
+        )
         return context
 
 
@@ -144,13 +148,17 @@ class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQueryset
         reasons = []
         active_children = org.children.filter(is_active=True).count()
         if active_children:
-            reasons.append(_("%(n)d sub-organizations are still active: dissolve or move them first.") % {"n": active_children})
+            reasons.append(
+                _("%(n)d sub-organizations are still active: dissolve or move them first.") % {"n": active_children}
+            )
         home = Member.objects.filter(home_branch=org).count()
         if home:
             reasons.append(_("%(n)d members still have this as their home branch: move them first.") % {"n": home})
         flowing = Outflow.objects.open().filter(flowing_org=org).count()
         if flowing:
-            reasons.append(_("%(n)d open outflows are under this flowing organization: reassign them first.") % {"n": flowing})
+            reasons.append(
+                _("%(n)d open outflows are under this flowing organization: reassign them first.") % {"n": flowing}
+            )
         return reasons
 
     def form_valid(self, form: DissolveForm) -> HttpResponse:

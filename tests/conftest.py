@@ -33,14 +33,26 @@ def fast_password_hashing(settings: object) -> None:
 def county(db: None) -> SimpleNamespace:
     c = SimpleNamespace()
     c.committee = OrganizationFactory(name="中共蓝山县委员会", kind=OrgKind.COUNTY, level=OrgLevel.COMMITTEE)
-    c.tafeng = OrganizationFactory(name="中共蓝山县塔峰镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee)
-    c.zongshi = OrganizationFactory(name="中共蓝山县总市镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee)
+    c.tafeng = OrganizationFactory(
+        name="中共蓝山县塔峰镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee
+    )
+    c.zongshi = OrganizationFactory(
+        name="中共蓝山县总市镇委员会", kind=OrgKind.TOWNSHIP, level=OrgLevel.COMMITTEE, parent=c.committee
+    )
     c.huaguo = OrganizationFactory(name="中共蓝山县塔峰镇花果村支部委员会", parent=c.tafeng)
-    c.chengdong = OrganizationFactory(name="中共蓝山县塔峰镇城东社区支部委员会", kind=OrgKind.COMMUNITY, parent=c.tafeng)
+    c.chengdong = OrganizationFactory(
+        name="中共蓝山县塔峰镇城东社区支部委员会", kind=OrgKind.COMMUNITY, parent=c.tafeng
+    )
     c.zongshicun = OrganizationFactory(name="中共蓝山县总市镇总市村支部委员会", parent=c.zongshi)
-    c.huadu = FlowingOrgFactory(name="中共蓝山县驻花都区流动党员总支部委员会", parent=c.committee, level=OrgLevel.GENERAL_BRANCH)
+    c.huadu = FlowingOrgFactory(
+        name="中共蓝山县驻花都区流动党员总支部委员会", parent=c.committee, level=OrgLevel.GENERAL_BRANCH
+    )
     c.kunming = FlowingOrgFactory(
-        name="中共蓝山县驻昆明流动党员支部委员会", parent=c.committee, province="云南省", city="昆明市", district="官渡区"
+        name="中共蓝山县驻昆明流动党员支部委员会",
+        parent=c.committee,
+        province="云南省",
+        city="昆明市",
+        district="官渡区",
     )
 
     c.admin = UserFactory(username="admin", role=Role.ADMIN, organization=c.committee, may_reveal=True)
@@ -55,7 +67,12 @@ def county(db: None) -> SimpleNamespace:
     c.qin = MemberFactory(name="覃文英", home_branch=c.chengdong)
     c.ma = MemberFactory(name="马云", home_branch=c.zongshicun)
     c.yuan_outflow = actions.register_outflow(
-        c.yuan, by=c.admin, departure_date=datetime.date(2024, 3, 1), province="广东省", city="广州市", district="花都区"
+        c.yuan,
+        by=c.admin,
+        departure_date=datetime.date(2024, 3, 1),
+        province="广东省",
+        city="广州市",
+        district="花都区",
     )
     c.ma_outflow = actions.register_outflow(
         c.ma, by=c.admin, departure_date=datetime.date(2025, 2, 1), province="云南省", city="昆明市", district="官渡区"

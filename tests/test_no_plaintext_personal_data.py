@@ -2,24 +2,32 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from stdnum.cn import ric
+from django.core.exceptions import ValidationError
+
+from lanshan_party.personal_data import decrypt, validate_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
-ID_NUMBER = re.compile(rb"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9])")
-MOBILE = re.compile(rb"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# Free-standing numbers: hex hashes and base64 ciphertext may hold digit runs, never bounded by non-alphanumerics.
+ID_NUMBER = re.compile(
+    rb"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+MOBILE = re.compile(rb"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 
 
 def valid_id_numbers(raw: bytes) -> list[str]:
     found = []
     for match in ID_NUMBER.finditer(raw):
         number = match.group().decode().upper()
-        if ric.calc_check_digit(number) == number[-1]:
-            found.append(number)
+        try:
+            found.append(validate_id_number(number))
+        except ValidationError:
+            continue
     return found
 
 
@@ -37,11 +45,17 @@ def test_the_demo_database_file_contains_no_plaintext_id_number_or_phone(tmp_pat
     assert valid_id_numbers(raw) == []
     assert MOBILE.findall(raw) == []
 
+    # And the exact values: decrypt every stored ID number and phone, and look for each in the raw bytes.
+    with sqlite3.connect(database) as connection:
+        tokens = connection.execute("SELECT id_number, phone FROM members_member").fetchall()
+    plaintexts = {decrypt(token) for row in tokens for token in row if token}
+    assert len(plaintexts) > 1000
+    assert [value for value in plaintexts if value.encode() in raw] == []
+
 
 def test_the_scanner_finds_plaintext_when_there_is_some():
     """The patterns above really match what they look for (so the scan cannot pass by accident)."""
-    body = "43112719761116399"
-    number = body + ric.calc_check_digit(body)
-    raw = f"xx{number}yy|phone:18707280104;".encode()
+    number = "431127197611163991"
+    raw = f"\x00{number}\x01|phone:18707280104;".encode()
     assert valid_id_numbers(raw) == [number]
     assert MOBILE.findall(raw) == [b"18707280104"]

@@ -117,7 +117,9 @@ def _posted_back(form: Any, **changes: Any) -> dict[str, Any]:
         choices = getattr(field.field, "choices", None)
         if choices is not None:
             offered = {str(key) for key, _label in choices}
-            value = [v for v in value if v in offered] if isinstance(value, list) else (value if value in offered else "")
+            value = (
+                [v for v in value if v in offered] if isinstance(value, list) else (value if value in offered else "")
+            )
         data[field.html_name] = value
     return {**data, **changes}
 
@@ -190,7 +192,9 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
     """The shared county plus a member at home in 花果村 and in 总市村, and a station of the Huadu organization."""
     county.li = MemberFactory(name="李春华", home_branch=county.huaguo)
     county.huang = MemberFactory(name="黄建国", home_branch=county.zongshicun)
-    county.station = Station.objects.create(organization=county.huadu, name="花都流动党员驿站", address="花都区新华街道")
+    county.station = Station.objects.create(
+        organization=county.huadu, name="花都流动党员驿站", address="花都区新华街道"
+    )
     return county
 
 
@@ -262,7 +266,9 @@ FORM_PAGES = {
     "the_departure_form_of_a_member_at_home": lambda w, role: reverse(
         "members:outflow_create", args=[{"township": w.qin, "branch": w.li}[role].pk]
     ),
-    "the_whereabouts_form_of_an_outflow_they_see": lambda w, role: reverse("members:outflow_update", args=[w.yuan_outflow.pk]),
+    "the_whereabouts_form_of_an_outflow_they_see": lambda w, role: reverse(
+        "members:outflow_update", args=[w.yuan_outflow.pk]
+    ),
     "the_member_list_and_its_filters": lambda w, role: reverse("members:member_list"),
 }
 
@@ -294,7 +300,9 @@ def test_scoped_pages_show_no_names_from_outside_the_subtree(world: SimpleNamesp
     ("role", "branches"),
     [
         pytest.param("branch", ["huaguo"], id="a_branch_secretary_can_choose_only_their_own_branch_as_home_branch"),
-        pytest.param("township", ["huaguo", "chengdong"], id="a_township_officer_can_choose_only_the_township_branches"),
+        pytest.param(
+            "township", ["huaguo", "chengdong"], id="a_township_officer_can_choose_only_the_township_branches"
+        ),
         pytest.param("secretary", [], id="a_flowing_organization_secretary_has_no_home_branch_to_choose"),
         pytest.param("admin", ["chengdong", "huaguo", "zongshicun"], id="an_administrator_can_choose_every_branch"),
     ],

@@ -67,13 +67,16 @@ def _listed(response: Any) -> int:
     [
         pytest.param({}, id="unfiltered"),
         pytest.param({"status": "registered", "tags": "TAG"}, id="filtered_by_status_and_tag"),
-        pytest.param({"q": "党员", "organization": "TAFENG", "status": "registered"}, id="searched_and_filtered_by_township"),
+        pytest.param(
+            {"q": "党员", "organization": "TAFENG", "status": "registered"}, id="searched_and_filtered_by_township"
+        ),
     ],
 )
 @pytest.mark.parametrize("persona", ["admin", "township"])
 def test_the_member_list_costs_the_same_queries_for_5_and_for_50_rows(county, tags, persona, params):
     params = {
-        key: {"TAG": str(tags[0].pk), "TAFENG": str(county.tafeng.pk)}.get(value, value) for key, value in params.items()
+        key: {"TAG": str(tags[0].pk), "TAFENG": str(county.tafeng.pk)}.get(value, value)
+        for key, value in params.items()
     }
     client = login(getattr(county, persona))
     url = reverse("members:member_list")
@@ -93,7 +96,9 @@ def _add_branches(county: SimpleNamespace, how_many: int) -> None:
     townships = itertools.cycle([county.tafeng, county.zongshi])
     start = Organization.objects.count()
     for i in range(how_many):
-        branch = OrganizationFactory(name=f"中共蓝山县测试村{start + i}支部委员会", kind=OrgKind.VILLAGE, parent=next(townships))
+        branch = OrganizationFactory(
+            name=f"中共蓝山县测试村{start + i}支部委员会", kind=OrgKind.VILLAGE, parent=next(townships)
+        )
         MemberFactory(home_branch=branch)
         if i % 2:
             province, city, district = DESTINATIONS[i % len(DESTINATIONS)]
@@ -141,10 +146,17 @@ def _add_past_outflows(county: SimpleNamespace, member: Member, how_many: int) -
         if i % 4 == 0:
             actions.mark_lost(outflow, cause="moved", by=next(recorders), on=departure + datetime.timedelta(days=2))
             actions.mark_found(outflow, by=next(recorders), on=departure + datetime.timedelta(days=3))
-        actions.return_home(outflow, by=next(recorders), on=departure + datetime.timedelta(days=10), note=f"第{i}次返乡")
+        actions.return_home(
+            outflow, by=next(recorders), on=departure + datetime.timedelta(days=10), note=f"第{i}次返乡"
+        )
         member.refresh_from_db()
     actions.register_outflow(
-        member, by=county.admin, departure_date=datetime.date(2025, 3, 1), province="广东省", city="广州市", district="花都区"
+        member,
+        by=county.admin,
+        departure_date=datetime.date(2025, 3, 1),
+        province="广东省",
+        city="广州市",
+        district="花都区",
     )
 
 

@@ -79,10 +79,21 @@ def test_the_catalog_holds_every_string_in_the_code(tmp_path):
     """makemessages finds no msgid the catalog lacks (it rewrites the .po, so work on a copy)."""
     work = tmp_path / "project"
     shutil.copytree(
-        ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "static", "tests", "node_modules", "*.sqlite3*", "media")
+        ROOT,
+        work,
+        ignore=shutil.ignore_patterns(".venv", ".git", "static", "tests", "node_modules", "*.sqlite3*", "media"),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--ignore=.venv", "--ignore=static", "--ignore=tests"],
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--ignore=.venv",
+            "--ignore=static",
+            "--ignore=tests",
+        ],
         cwd=work,
         check=True,
         capture_output=True,

@@ -93,7 +93,13 @@ def _describe(path: str, name: str | None) -> str:
 
 def test_the_walk_reaches_every_part_of_the_urlconf():
     names = {name for _path, name, _pattern in _all_urls()}
-    for expected in ("home", "login", "accounts:audit_log", "members:outflow_transition", "organizations:station_update"):
+    for expected in (
+        "home",
+        "login",
+        "accounts:audit_log",
+        "members:outflow_transition",
+        "organizations:station_update",
+    ):
         assert expected in names
     assert "admin:index" in names and "admin:members_member_change" in names and "admin:app_list" in names
 
