@@ -3,7 +3,7 @@
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -26,11 +26,19 @@ class CrispyFormMixin:
     """Gives a form its crispy FormHelper with one submit button; double clicks are stopped in base.js."""
 
     submit_label = gettext_lazy("Save")
+    # Fields side by side on wide screens, one per line on a phone; unlisted fields follow.
+    rows: tuple[tuple[str, ...], ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self.helper = FormHelper()
         self.helper.attrs = {"data-once": "true", "novalidate": "novalidate"}
+        if self.rows:
+            present = [tuple(name for name in row if name in self.fields) for row in self.rows]  # type: ignore[attr-defined]
+            self.helper.layout = Layout(
+                *(Row(*(Column(name, css_class=f"col-md-{12 // len(row)}") for name in row)) for row in present if row)
+            )
+            self.helper.render_unmentioned_fields = True
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary"))
 
 

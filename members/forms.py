@@ -20,10 +20,21 @@ from lanshan_party.personal_data import (
 )
 from members.models import LostCause, Member, Outflow
 from organizations.forms import DateInput
-from organizations.models import Organization
+from organizations.models import PROVINCE_CHOICES, Organization
 
 
 class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
+    rows = (
+        ("name", "id_number"),
+        ("gender", "birth_date", "ethnicity"),
+        ("phone", "education"),
+        ("joined_on", "full_member_on"),
+        ("category", "standing"),
+        ("household_township", "household_village"),
+        ("home_branch",),
+        ("tags",),
+        ("note",),
+    )
     id_number = forms.CharField(
         label=gettext_lazy("citizen ID number"),
         max_length=40,
@@ -139,6 +150,19 @@ class RevealForm(CrispyFormMixin, forms.Form):
 
 class OutflowForm(CrispyFormMixin, forms.ModelForm):
     """Register a departure (or correct an open outflow's whereabouts)."""
+
+    rows = (
+        ("departure_date", "scope", "reason"),
+        ("province", "city", "district"),
+        ("address",),
+        ("industry", "employer"),
+        ("flowing_org",),
+        ("partner_org_name", "partner_contact", "partner_contact_phone"),
+        ("certificate_number", "certificate_issued_on", "certificate_checked_on"),
+        ("pair_contact",),
+        ("note",),
+    )
+    province = forms.ChoiceField(label=gettext_lazy("destination province"), choices=PROVINCE_CHOICES)
 
     partner_contact_phone = forms.CharField(label=gettext_lazy("destination contact phone"), required=False)
     note = forms.CharField(label=gettext_lazy("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,7 +11,7 @@ from lanshan_party.forms import CrispyFormMixin
 from lanshan_party.models import User
 from lanshan_party.personal_data import normalize_phone
 from members.models import Member
-from organizations.models import Funding, Organization, Station
+from organizations.models import PROVINCE_CHOICES, Funding, Organization, Station
 
 
 class DateInput(forms.DateInput):
@@ -22,6 +22,18 @@ class DateInput(forms.DateInput):
 
 
 class OrganizationForm(CrispyFormMixin, forms.ModelForm):
+    rows = (
+        ("name", "short_name"),
+        ("kind", "level"),
+        ("parent",),
+        ("code", "founded"),
+        ("province", "city", "district"),
+        ("address",),
+        ("basis",),
+        ("secretary", "secretary_name", "contact_phone"),
+        ("approved_by", "approval_date"),
+    )
+    province = forms.ChoiceField(label=gettext_lazy("province"), choices=PROVINCE_CHOICES, required=False)
     contact_phone = forms.CharField(label=gettext_lazy("contact phone"), required=False)
 
     class Meta:

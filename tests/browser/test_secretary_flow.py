@@ -27,7 +27,7 @@ def test_a_secretary_finds_a_member_registers_a_departure_and_sees_it_on_the_tim
 
     page.click(f"a[href='/members/{member.pk}/depart/']")
     page.fill("#id_departure_date", "2026-03-01")
-    page.fill("#id_province", "广东省")
+    page.select_option("#id_province", "广东省")
     page.fill("#id_city", "深圳市")
     page.fill("#id_district", "宝安区")
     page.fill("#id_employer", "深圳恒发电子有限公司")
