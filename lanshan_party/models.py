@@ -23,7 +23,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    pass
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> Any:
+        # A superuser made on the command line administers the application too, not just the Django admin.
+        extra.setdefault("role", Role.ADMIN)
+        extra.setdefault("may_reveal", True)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):

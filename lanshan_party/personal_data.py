@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +72,13 @@ class EncryptedCharField(models.TextField):
 
     def get_internal_type(self) -> str:
         return "TextField"
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Ciphertext differs on every write, so comparing it finds nothing: say so instead of
+        # silently matching no rows. Exact search goes through the *_hash blind-index column.
+        if lookup_name != "isnull":
+            raise FieldError(f"{self.name} is encrypted: filter on its blind index (*_hash) instead of '{lookup_name}'.")
+        return super().get_lookup(lookup_name)
 
 
 # ---------------------------------------------------------------- citizen ID numbers (GB 11643)

@@ -186,7 +186,9 @@ def mark_lost(
 @transaction.atomic
 def mark_found(outflow: Outflow, *, by: User | None, on: datetime.date | None = None, note: str = "") -> Outflow:
     """A lost member was found again: back to the status before contact was lost."""
-    return _transition(outflow, OutflowEventKind.FIND, on=on, by=by, note=note, lost_cause="", lost_on=None)
+    return _transition(
+        outflow, OutflowEventKind.FIND, on=on, by=by, note=note, lost_cause="", lost_on=None, status_before_lost=""
+    )
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from lanshan_party.personal_data import (
     id_gender,
     mask_id_number,
     mask_phone,
+    normalize_id_number,
 )
 from organizations.models import Organization
 
@@ -165,6 +166,8 @@ class Member(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # The hash is what uniqueness and search rely on: it must always be of the normalized value.
+        self.id_number = normalize_id_number(self.id_number)
         self.id_number_hash = blind_index(self.id_number)
         self.phone_hash = blind_index(self.phone) if self.phone else ""
         super().save(*args, **kwargs)
@@ -310,7 +313,7 @@ class Outflow(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],
-                condition=Q(status__in=["registered", "reported", "lost"]),
+                condition=Q(status__in=["registered", "reported", "lost"]),  # OPEN_STATUSES
                 name="one_open_outflow_per_member",
                 violation_error_message=_(
                     "This member already has an open outflow. "

@@ -190,7 +190,9 @@ class Funding(models.TextChoices):
 
 class StationQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "StationQuerySet":
-        path = user.scope_path if user.is_authenticated else "#nothing#"
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        path = user.scope_path
         if path is None:
             return self
         return self.filter(organization__path__startswith=path)
