@@ -23,7 +23,9 @@ class UserQuerySet(models.QuerySet):
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any) -> Any:
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> Any:
         # A superuser made on the command line administers the application too, not just the Django admin.
         extra.setdefault("role", Role.ADMIN)
         extra.setdefault("may_reveal", True)

@@ -77,7 +77,9 @@ class EncryptedCharField(models.TextField):
         # Ciphertext differs on every write, so comparing it finds nothing: say so instead of
         # silently matching no rows. Exact search goes through the *_hash blind-index column.
         if lookup_name != "isnull":
-            raise FieldError(f"{self.name} is encrypted: filter on its blind index (*_hash) instead of '{lookup_name}'.")
+            raise FieldError(
+                f"{self.name} is encrypted: filter on its blind index (*_hash) instead of '{lookup_name}'."
+            )
         return super().get_lookup(lookup_name)
 
 
