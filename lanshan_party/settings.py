@@ -104,11 +104,11 @@ TEMPLATES = [
     },
 ]
 
+# Empty or unset: the SQLite file beside the code.
+DATABASE_URL = os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
-        conn_health_checks=True,
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60"), conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
