@@ -1,6 +1,7 @@
 """Filters for the account list and the audit log."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -35,8 +36,12 @@ class UserFilter(ScopedFilterSet):
 class AuditEntryFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
-    since = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
-    until = django_filters.DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("To"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = AuditEntry

@@ -3,6 +3,7 @@
 import json
 
 import django_tables2 as tables
+from django.apps import apps
 from django.utils.html import format_html_join
 
 from lanshan_party.models import AuditEntry, User
@@ -25,6 +26,12 @@ class AuditEntryTable(tables.Table):
     class Meta:
         model = AuditEntry
         fields = ["at", "actor_name", "action", "object_type", "object_repr", "changes", "note", "ip"]
+
+    def render_object_type(self, value: str) -> str:
+        try:
+            return str(apps.get_model(value)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return value
 
     def render_changes(self, value: dict) -> str:
         if not value:

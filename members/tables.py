@@ -31,29 +31,33 @@ class MemberTable(tables.Table):
         order_by=("current_outflow__province", "current_outflow__city"),
         default="—",
     )
-    status = tables.Column(verbose_name=_("outflow status"), accessor="current_outflow__status", default="")
+    status = tables.Column(verbose_name=_("outflow status"), accessor="current_outflow__status", default=_("Not away"))
     tags = tables.Column(verbose_name=_("tags"), orderable=False, accessor="pk", attrs=WIDE_ONLY)
 
     class Meta:
         model = Member
-        fields = [
+        # Name, status, phone and destination first: what fits on a phone screen.
+        sequence = [
             "name",
+            "status",
+            "masked_phone",
+            "destination",
             "gender",
             "masked_id_number",
-            "masked_phone",
             "category",
             "home_branch",
             "flowing_org",
-            "destination",
-            "status",
             "tags",
         ]
+        fields = sequence
         attrs = {"class": "table table-sm table-hover align-middle member-table"}
 
     def render_status(self, value: str, record: Member) -> str:
         outflow = record.current_outflow
         badge = format_html(
-            '<span class="badge text-bg-{}">{}</span>', STATUS_BADGES.get(value, "light"), outflow.get_status_display()
+            '<span class="badge text-bg-{}">{}</span>',
+            STATUS_BADGES.get(outflow.status, "light"),
+            outflow.get_status_display(),
         )
         if outflow.needs_transfer:
             badge += format_html(
