@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -39,6 +40,14 @@ class Basis(models.TextChoices):
 
 
 HOME_BRANCH_KINDS = (OrgKind.VILLAGE, OrgKind.COMMUNITY)
+
+# Where each kind of organization sits in the tree (flowing organizations may have sub-branches).
+PARENT_KINDS: dict[str, tuple[str, ...]] = {
+    OrgKind.TOWNSHIP: (OrgKind.COUNTY,),
+    OrgKind.VILLAGE: (OrgKind.TOWNSHIP,),
+    OrgKind.COMMUNITY: (OrgKind.TOWNSHIP,),
+    OrgKind.FLOWING: (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.FLOWING),
+}
 
 # Provincial-level divisions, as ledgers write them: the destination province is one of these.
 PROVINCES = (
@@ -167,15 +176,27 @@ class Organization(models.Model):
         return other.path.startswith(self.path)
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors: dict[str, Any] = {}
+        allowed_parents = PARENT_KINDS.get(self.kind, ())
         if self.parent_id and self.pk and self.parent.path.startswith(self.path):
             errors["parent"] = _("An organization cannot be placed under itself or one of its sub-organizations.")
-        if self.kind == OrgKind.PARTNER and self.parent_id:
-            errors["parent"] = _("A destination partner organization is outside our tree: leave the parent empty.")
-        if self.kind != OrgKind.PARTNER and self.kind != OrgKind.COUNTY and not self.parent_id:
+        elif self.kind in (OrgKind.PARTNER, OrgKind.COUNTY) and self.parent_id:
+            errors["parent"] = _("A %(kind)s has no parent organization in our tree: leave the parent empty.") % {
+                "kind": OrgKind(self.kind).label
+            }
+        elif allowed_parents and not self.parent_id:
             errors["parent"] = _("Choose the parent organization this one belongs to.")
+        elif allowed_parents and self.parent.kind not in allowed_parents:
+            errors["parent"] = _("A %(kind)s belongs under a %(parents)s, not under a %(parent)s.") % {
+                "kind": OrgKind(self.kind).label,
+                "parents": "、".join(str(OrgKind(k).label) for k in allowed_parents),
+                "parent": OrgKind(self.parent.kind).label,
+            }
+        if (
+            self.kind == OrgKind.COUNTY
+            and Organization.objects.filter(kind=OrgKind.COUNTY).exclude(pk=self.pk).exists()
+        ):
+            errors["kind"] = _("There is already a county committee at the root of the tree.")
         if self.kind == OrgKind.FLOWING and not (self.province and self.city):
             errors["city"] = _("A flowing organization needs its destination province and city.")
         if errors:

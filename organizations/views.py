@@ -154,6 +154,11 @@ class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQueryset
         home = Member.objects.filter(home_branch=org).count()
         if home:
             reasons.append(_("%(n)d members still have this as their home branch: move them first.") % {"n": home})
+        users = org.users.filter(is_active=True).count()
+        if users:
+            reasons.append(
+                _("%(n)d active user accounts belong to this organization: move or disable them first.") % {"n": users}
+            )
         flowing = Outflow.objects.open().filter(flowing_org=org).count()
         if flowing:
             reasons.append(
