@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -123,25 +122,11 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from members.models import Member, OutflowEvent, OutflowStatus, months_ago
+        from members.models import Member, OutflowEvent
 
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        members = Member.objects.visible_to(user)
-        transfer_before = months_ago(6)
-        context["counts"] = members.aggregate(
-            total=Count("id"),
-            away=Count("id", filter=Q(current_outflow__isnull=False)),
-            reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
-            lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
-            needs_transfer=Count(
-                "id",
-                filter=Q(
-                    current_outflow__departure_date__lte=transfer_before,
-                    current_outflow__relationship_transferred=False,
-                ),
-            ),
-        )
+        members = Member.objects.visible_to(self.request.user)
+        context["counts"] = members.summary()
         context["recent_events"] = (
             OutflowEvent.objects.filter(outflow__member__in=members)
             .select_related("outflow__member", "by")

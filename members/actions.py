@@ -223,3 +223,14 @@ def update_whereabouts(outflow: Outflow, *, by: User | None, note: str = "", **f
     )
     audit.record_update(outflow, before, actor=by, note=note)
     return outflow
+
+
+# The workflow step behind each event kind, for pages that offer them by name.
+STEPS = {
+    OutflowEventKind.REPORT: report_arrival,
+    OutflowEventKind.RETURN: return_home,
+    OutflowEventKind.TRANSFER: transfer_relationship,
+    OutflowEventKind.LOSE: mark_lost,
+    OutflowEventKind.FIND: mark_found,
+    OutflowEventKind.CLOSE: close_outflow,
+}

@@ -4,7 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.filters import ScopedFilterSet
@@ -80,9 +80,7 @@ class MemberFilter(ScopedFilterSet):
         return queryset.search(value)
 
     def in_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
-        return queryset.filter(
-            Q(home_branch__path__startswith=value.path) | Q(current_outflow__flowing_org__path__startswith=value.path)
-        )
+        return queryset.in_subtree(value.path)
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == NOT_AWAY:

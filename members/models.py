@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,14 @@ class Tag(models.Model):
         return self.name
 
 
+def needs_transfer_q(today: datetime.date | None = None) -> Q:
+    """Away at least six months with the relationship not transferred: prompt to transfer (应转尽转)."""
+    return Q(
+        current_outflow__departure_date__lte=months_ago(TRANSFER_PROMPT_MONTHS, today),
+        current_outflow__relationship_transferred=False,
+    )
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "MemberQuerySet":
         """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
@@ -90,6 +98,10 @@ class MemberQuerySet(models.QuerySet):
         path = user.scope_path
         if path is None:
             return self
+        return self.in_subtree(path)
+
+    def in_subtree(self, path: str) -> "MemberQuerySet":
+        """Members of an organization subtree: home branch in it, or away under a flowing organization in it."""
         return self.filter(
             Q(home_branch__path__startswith=path) | Q(current_outflow__flowing_org__path__startswith=path)
         )
@@ -112,10 +124,21 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
-        return self.filter(
-            current_outflow__departure_date__lte=months_ago(TRANSFER_PROMPT_MONTHS, today),
-            current_outflow__relationship_transferred=False,
+        return self.filter(needs_transfer_q(today))
+
+    def summary(self) -> dict[str, int]:
+        """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred."""
+        return self.aggregate(
+            total=Count("id"),
+            away=Count("id", filter=Q(current_outflow__isnull=False)),
+            reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
+            lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
+            needs_transfer=Count("id", filter=needs_transfer_q()),
         )
+
+    def count_by(self, field: str) -> dict[int | None, int]:
+        """{value of field: number of members}, e.g. per home branch, as one grouped query."""
+        return dict(self.order_by().values_list(field).annotate(n=Count("id")))
 
 
 class Member(models.Model):

@@ -185,15 +185,6 @@ STEP_LABELS = {
     "close": gettext_lazy("Close the outflow"),
 }
 
-STEPS = {
-    "report": actions.report_arrival,
-    "return": actions.return_home,
-    "transfer": actions.transfer_relationship,
-    "lose": actions.mark_lost,
-    "find": actions.mark_found,
-    "close": actions.close_outflow,
-}
-
 
 class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     """One step of the outflow workflow (report, return, transfer, lose, find, close)."""
@@ -205,7 +196,7 @@ class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.outflow = get_object_or_404(self.get_queryset().select_related("member"), pk=kwargs["pk"])
         self.event = kwargs["event"]
-        if self.event not in STEPS:
+        if self.event not in actions.STEPS:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -227,7 +218,7 @@ class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
         data = form.cleaned_data
         extra = {"cause": data["cause"]} if self.event == "lose" else {}
         try:
-            STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
+            actions.STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
         except ValidationError as error:
             _add_errors(form, error)
             return self.form_invalid(form)

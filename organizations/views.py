@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -42,13 +41,8 @@ class OrganizationTreeView(ScopedQuerysetMixin, ListView):
         user = self.request.user
         nodes = list(context["object_list"])
         members = Member.objects.visible_to(user)
-        home = dict(members.order_by().values_list("home_branch").annotate(n=Count("id")))
-        flowing = dict(
-            members.filter(current_outflow__isnull=False)
-            .order_by()
-            .values_list("current_outflow__flowing_org")
-            .annotate(n=Count("id"))
-        )
+        home = members.count_by("home_branch")
+        flowing = members.filter(current_outflow__isnull=False).count_by("current_outflow__flowing_org")
         by_id = {node.pk: node for node in nodes}
         top = min((node.depth for node in nodes), default=0)
         for node in nodes:
@@ -81,9 +75,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         context["children"] = Organization.objects.visible_to(user).filter(parent=org).order_by("path")
         members = (
             Member.objects.visible_to(user)
-            .filter(
-                Q(home_branch__path__startswith=org.path) | Q(current_outflow__flowing_org__path__startswith=org.path)
-            )
+            .in_subtree(org.path)
             .select_related("home_branch", "current_outflow", "current_outflow__flowing_org")
         )
         context["member_count"] = members.count()

@@ -23,14 +23,7 @@ from tests.factories import FlowingOrgFactory
 
 S = OutflowStatus
 K = OutflowEventKind
-STEPS = {
-    "report": actions.report_arrival,
-    "return": actions.return_home,
-    "transfer": actions.transfer_relationship,
-    "lose": actions.mark_lost,
-    "find": actions.mark_found,
-    "close": actions.close_outflow,
-}
+STEPS = actions.STEPS
 
 
 def today():
