@@ -19,6 +19,7 @@ from lanshan_party.personal_data import (
     mask_phone,
     normalize_id_number,
 )
+from lanshan_party.scoping import within_scope
 from organizations.models import Organization
 
 if TYPE_CHECKING:
@@ -93,12 +94,7 @@ def needs_transfer_q(today: datetime.date | None = None) -> Q:
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "MemberQuerySet":
         """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        path = user.scope_path
-        if path is None:
-            return self
-        return self.in_subtree(path)
+        return within_scope(self, user, "home_branch__", "current_outflow__flowing_org__")
 
     def in_subtree(self, path: str) -> "MemberQuerySet":
         """Members of an organization subtree: home branch in it, or away under a flowing organization in it."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import EncryptedCharField
+from lanshan_party.scoping import within_scope
 
 if TYPE_CHECKING:
     from lanshan_party.models import User
@@ -61,14 +62,8 @@ PROVINCE_CHOICES = [("", "---------")] + [(name, name) for name in PROVINCES]
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "OrganizationQuerySet":
-        """The user's subtree. Partner organizations outside our tree are a shared directory for
-        county-level users only; a scoped user never sees organizations outside their subtree."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        path = user.scope_path
-        if path is None:
-            return self
-        return self.filter(path__startswith=path)
+        """The user's subtree. Partner organizations sit outside our tree, so only county-level users see them."""
+        return within_scope(self, user, "")
 
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_active=True)
@@ -211,12 +206,7 @@ class Funding(models.TextChoices):
 
 class StationQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "StationQuerySet":
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        path = user.scope_path
-        if path is None:
-            return self
-        return self.filter(organization__path__startswith=path)
+        return within_scope(self, user, "organization__")
 
 
 class Station(models.Model):
