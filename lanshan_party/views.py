@@ -94,7 +94,8 @@ class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, Up
 class ScopedListView(PageTitleMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """A list page is a declaration: model, filterset_class, table_class (and select_related)."""
 
-    paginate_by = 50
+    # The table paginates (one COUNT); the view itself must not paginate the same rows again.
+    table_pagination = {"per_page": 50}
     template_name_suffix = "_list"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()

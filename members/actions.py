@@ -53,6 +53,18 @@ def match_flowing_org(province: str, city: str, district: str = "") -> Organizat
     return candidates[0] if candidates else None
 
 
+def _link_member(outflow: Outflow) -> None:
+    """Keep the member's pointers to their open outflow and its flowing organization in step with it."""
+    if outflow.is_open:
+        Member.objects.filter(pk=outflow.member_id).update(
+            current_outflow=outflow, flowing_org=outflow.flowing_org_id, updated_at=timezone.now()
+        )
+    else:
+        Member.objects.filter(pk=outflow.member_id, current_outflow=outflow).update(
+            current_outflow=None, flowing_org=None, updated_at=timezone.now()
+        )
+
+
 def _record_event(
     outflow: Outflow,
     kind: str,
@@ -101,8 +113,8 @@ def register_outflow(member: Member, *, by: User | None, note: str = "", **field
             outflow.save()
     except IntegrityError:
         raise ValidationError(_("%(name)s already has an open outflow.") % {"name": member.name}) from None
-    member.current_outflow = original.current_outflow = outflow
-    member.save(update_fields=["current_outflow", "updated_at"])
+    _link_member(outflow)
+    original.current_outflow, original.flowing_org = outflow, outflow.flowing_org
     _record_event(outflow, OutflowEventKind.REGISTER, from_status="", on=outflow.departure_date, by=by, note=note)
     return outflow
 
@@ -133,8 +145,7 @@ def _transition(
     if outflow.status not in OPEN_STATUSES:
         outflow.ended_on = on
     outflow.save()
-    if outflow.status not in OPEN_STATUSES:
-        Member.objects.filter(pk=outflow.member_id, current_outflow=outflow).update(current_outflow=None)
+    _link_member(outflow)
     _record_event(
         outflow, kind, from_status=from_status, on=on, by=by, note=note, lost_cause=changes.get("lost_cause", "")
     )
@@ -212,6 +223,7 @@ def update_whereabouts(outflow: Outflow, *, by: User | None, note: str = "", **f
         outflow.flowing_org = match_flowing_org(outflow.province, outflow.city, outflow.district)
     outflow.full_clean()
     outflow.save()
+    _link_member(outflow)
     OutflowEvent.objects.create(
         outflow=outflow,
         kind=OutflowEventKind.UPDATE,

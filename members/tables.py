@@ -20,8 +20,8 @@ class MemberTable(tables.Table):
     home_branch = tables.Column(order_by="home_branch__path", accessor="home_branch__display_name", attrs=WIDE_ONLY)
     flowing_org = tables.Column(
         verbose_name=_("flowing organization"),
-        accessor="current_outflow__flowing_org__display_name",
-        order_by="current_outflow__flowing_org__path",
+        accessor="flowing_org__display_name",
+        order_by="flowing_org__path",
         default="—",
         attrs=WIDE_ONLY,
     )

@@ -32,7 +32,7 @@ class MemberListView(ScopedListView):
     model = Member
     filterset_class = MemberFilter
     table_class = MemberTable
-    select_related = ("home_branch", "current_outflow__flowing_org")
+    select_related = ("home_branch", "flowing_org", "current_outflow")
     prefetch_related = ("tags",)
     page_title = gettext_lazy("Members")
 
@@ -44,7 +44,7 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("home_branch", "current_outflow__flowing_org")
+            .select_related("home_branch", "flowing_org", "current_outflow__flowing_org")
             .prefetch_related("tags")
         )
 

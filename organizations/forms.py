@@ -69,7 +69,7 @@ class OrganizationForm(CrispyFormMixin, forms.ModelForm):
         if self.instance.pk:
             # The secretary is one of the organization's own members (a bounded list, not the county).
             self.fields["secretary"].queryset = Member.objects.visible_to(user).filter(
-                Q(home_branch=self.instance) | Q(current_outflow__flowing_org=self.instance)
+                Q(home_branch=self.instance) | Q(flowing_org=self.instance)
             )
         else:
             del self.fields["secretary"]

@@ -63,7 +63,7 @@ PROVINCE_CHOICES = [("", "---------")] + [(name, name) for name in PROVINCES]
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "OrganizationQuerySet":
         """The user's subtree. Partner organizations sit outside our tree, so only county-level users see them."""
-        return within_scope(self, user, "")
+        return within_scope(self, user)
 
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_active=True)
@@ -206,7 +206,7 @@ class Funding(models.TextChoices):
 
 class StationQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "StationQuerySet":
-        return within_scope(self, user, "organization__")
+        return within_scope(self, user, "organization")
 
 
 class Station(models.Model):

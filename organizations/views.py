@@ -42,7 +42,7 @@ class OrganizationTreeView(ScopedQuerysetMixin, ListView):
         nodes = list(context["object_list"])
         members = Member.objects.visible_to(user)
         home = members.count_by("home_branch")
-        flowing = members.filter(current_outflow__isnull=False).count_by("current_outflow__flowing_org")
+        flowing = members.filter(flowing_org__isnull=False).count_by("flowing_org")
         by_id = {node.pk: node for node in nodes}
         top = min((node.depth for node in nodes), default=0)
         for node in nodes:
@@ -73,11 +73,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         org = self.object
         user = self.request.user
         context["children"] = Organization.objects.visible_to(user).filter(parent=org).order_by("path")
-        members = (
-            Member.objects.visible_to(user)
-            .in_subtree(org.path)
-            .select_related("home_branch", "current_outflow", "current_outflow__flowing_org")
-        )
+        members = Member.objects.visible_to(user).in_subtree(org.path).select_related("home_branch", "current_outflow")
         context["member_count"] = members.count()
         context["members"] = members.order_by("name", "id")[:20]
         context["stations"] = org.stations.all()

@@ -50,9 +50,14 @@ def test_a_request_body_over_the_limit_gets_the_bad_request_page(county, setting
     assert not Member.objects.filter(name__startswith="张张").exists()
 
 
-def test_a_page_number_past_the_end_is_a_404_not_an_error(county):
-    assert login(county.admin).get(reverse("members:member_list"), {"page": 999}).status_code == 404
-    assert login(county.admin).get(reverse("members:member_list"), {"page": "abc"}).status_code == 404
+def test_a_page_number_past_the_end_shows_the_last_page_and_nonsense_the_first(county):
+    client = login(county.admin)
+    past_the_end = client.get(reverse("members:member_list"), {"page": 999})
+    nonsense = client.get(reverse("members:member_list"), {"page": "abc"})
+
+    assert past_the_end.status_code == nonsense.status_code == 200
+    assert past_the_end.context["table"].page.number == past_the_end.context["table"].paginator.num_pages
+    assert nonsense.context["table"].page.number == 1
 
 
 @pytest.mark.parametrize(

@@ -572,3 +572,21 @@ def test_the_member_page_prompts_to_transfer(county):
     assert "text-bg-warning" in html_away_long
     assert recent.needs_transfer is False
     assert "text-bg-warning" not in html_recent
+
+
+def test_the_member_follows_their_open_outflow_and_its_flowing_organization(county):
+    member, outflow = county.yuan, county.yuan_outflow
+    member.refresh_from_db()
+    assert (member.current_outflow, member.flowing_org) == (outflow, county.huadu)
+
+    actions.update_whereabouts(
+        outflow, by=county.admin, province="云南省", city="昆明市", district="官渡区", flowing_org=None
+    )
+    member.refresh_from_db()
+    assert member.flowing_org == county.kunming  # matched again from the new destination
+    assert member not in Member.objects.visible_to(county.secretary)  # no longer Huadu's
+
+    actions.return_home(outflow, by=county.admin)
+    member.refresh_from_db()
+    assert (member.current_outflow, member.flowing_org) == (None, None)
+    assert member in Member.objects.visible_to(county.branch)  # still the home branch's member

@@ -931,10 +931,10 @@ class DemoBuilder:
 
             # Member and Outflow point at each other, so the member rows exist before their open outflow;
             # one UPDATE per batch links them.
+            open_outflows = Outflow.objects.filter(member=OuterRef("pk"), status__in=OPEN_STATUSES)
             Member.objects.filter(pk__in=open_member_ids).update(
-                current_outflow=Subquery(
-                    Outflow.objects.filter(member=OuterRef("pk"), status__in=OPEN_STATUSES).values("pk")[:1]
-                )
+                current_outflow=Subquery(open_outflows.values("pk")[:1]),
+                flowing_org=Subquery(open_outflows.values("flowing_org")[:1]),
             )
             through = Member.tags.through
             tag_rows = [
@@ -1011,7 +1011,7 @@ class Command(BaseCommand):
         self.stdout.write("Deleting existing members, outflows, organizations and demo accounts …")
         with transaction.atomic():
             OutflowEvent.objects.all().delete()
-            Member.objects.update(current_outflow=None)
+            Member.objects.update(current_outflow=None, flowing_org=None)
             Organization.objects.update(parent=None, secretary=None)  # lets one DELETE take the whole tree
             Outflow.objects.all().delete()
             Member.tags.through.objects.all().delete()
@@ -1170,7 +1170,7 @@ class Command(BaseCommand):
         for org in Organization.objects.flowing():
             member = (
                 Member.objects.filter(
-                    current_outflow__flowing_org=org,
+                    flowing_org=org,
                     current_outflow__status=S.REPORTED,
                     standing=Standing.NORMAL,
                     category=Category.FULL,
