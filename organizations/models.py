@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.personal_data import EncryptedCharField
+from lanshan_party.personal_data import EncryptedCharField, mask_phone
 from lanshan_party.scoping import within_scope
 
 if TYPE_CHECKING:
@@ -154,6 +154,15 @@ class Organization(models.Model):
     @property
     def depth(self) -> int:
         return max(self.path.count("/") - 2, 0)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Primary keys of every organization above this one, from the root down (read off the path)."""
+        return [int(pk) for pk in self.path.strip("/").split("/")[:-1]]
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
 
     @property
     def is_flowing(self) -> bool:

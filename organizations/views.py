@@ -11,7 +11,6 @@ from django.views.generic import DetailView, FormView, ListView
 
 from lanshan_party import audit
 from lanshan_party.models import Role
-from lanshan_party.personal_data import mask_phone
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -47,17 +46,15 @@ class OrganizationTreeView(ScopedQuerysetMixin, ListView):
         top = min((node.depth for node in nodes), default=0)
         for node in nodes:
             node.indent = node.depth - top
-            node.home_total = node.flowing_total = node.child_count = 0
+            node.home_total = node.flowing_total = 0
         for node in nodes:
-            # Roll each node's own counts up to every visible ancestor (paths are "/1/5/23/").
+            # Roll each node's own counts up to itself and every visible ancestor.
             own_home, own_flowing = home.get(node.pk, 0), flowing.get(node.pk, 0)
-            for pk in node.path.strip("/").split("/"):
-                ancestor = by_id.get(int(pk))
+            for pk in [*node.ancestor_ids, node.pk]:
+                ancestor = by_id.get(pk)
                 if ancestor is not None:
                     ancestor.home_total += own_home
                     ancestor.flowing_total += own_flowing
-            if node.parent_id in by_id:
-                by_id[node.parent_id].child_count += 1
         context["nodes"] = nodes
         if user.sees_everything:
             context["partners"] = Organization.objects.partners().order_by("name")
@@ -78,12 +75,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         context["members"] = members.order_by("name", "id")[:20]
         context["stations"] = org.stations.all()
         context["can_manage"] = user.role in MANAGERS
-        context["masked_contact_phone"] = mask_phone(org.contact_phone)
-        context["ancestors"] = (
-            Organization.objects.visible_to(user)
-            .filter(pk__in=[int(pk) for pk in org.path.strip("/").split("/")[:-1]])
-            .order_by("path")
-        )
+        context["ancestors"] = Organization.objects.visible_to(user).filter(pk__in=org.ancestor_ids).order_by("path")
         return context
 
 
