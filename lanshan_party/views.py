@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -70,6 +70,7 @@ class PageTitleMixin:
 class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
     success_message = gettext_lazy("Saved “%(object)s”.")
 
+    @transaction.atomic  # the change and its audit entry are written together or not at all
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit.record_create(self.object, actor=self.request.user)
@@ -83,6 +84,7 @@ class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, Up
     def get_page_title(self) -> Any:
         return _("Edit “%(object)s”") % {"object": self.object}
 
+    @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
         before = audit.snapshot(self.model.objects.get(pk=self.object.pk))
         response = super().form_valid(form)

@@ -87,3 +87,15 @@ def test_filtering_on_an_encrypted_column_is_an_error_not_an_empty_result(county
     with pytest.raises(FieldError):
         list(Member.objects.filter(phone=county.yuan.phone))
     assert Member.objects.filter(phone__isnull=False).exists()
+
+
+def test_a_form_posted_with_an_expired_csrf_token_explains_itself_and_saves_nothing(county):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(county.admin)
+    response = client.post(reverse("members:member_create"), {"name": "过期表单"})
+
+    assert response.status_code == 403
+    assert "表单已过期" in response.content.decode()
+    assert not Member.objects.filter(name="过期表单").exists()
