@@ -65,11 +65,12 @@ def test_the_login_page_renders_for_an_anonymous_visitor(db):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
-def test_the_login_page_renders_in_english_too(db):
+def test_the_login_page_speaks_chinese_even_to_an_english_browser(db):
     response = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert 'name="password"' in response.content.decode()
+    assert "蓝山县流动党员管理平台" in response.content.decode() and "Sign in" not in response.content.decode()
 
 
 def test_other_pages_send_an_anonymous_visitor_to_the_login_page(db):
