@@ -10,7 +10,6 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,7 +134,6 @@ class HomeView(TemplateView):
             .select_related("outflow__member", "by")
             .order_by("-at")[:10]
         )
-        context["today"] = timezone.localdate()
         return context
 
 

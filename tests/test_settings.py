@@ -16,24 +16,23 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert sorted(read - documented) == []
 
 
-def test_production_settings_refuse_to_start_without_their_keys():
-    result = subprocess.run(
-        [sys.executable, "-c", "import django, os; django.setup()"],
+def start_django(**env: str) -> subprocess.CompletedProcess:
+    """Load the settings in a fresh process with exactly this environment."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "lanshan_party.settings", "DEBUG": "false", "PATH": ""},
+        env={"DJANGO_SETTINGS_MODULE": "lanshan_party.settings", "PATH": "", **env},
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_refuse_to_start_without_their_keys():
+    result = start_django(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_a_mistyped_boolean_is_a_clear_error():
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "lanshan_party.settings", "DEBUG": "maybe", "PATH": ""},
-        capture_output=True,
-        text=True,
-    )
+    result = start_django(DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr
