@@ -25,6 +25,8 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("members/", include("members.urls")),
     path("organizations/", include("organizations.urls")),
+    path("activities/", include("activities.urls")),
+    path("services/", include("services.urls")),
     path("admin/", admin.site.urls),
 ]
 

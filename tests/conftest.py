@@ -29,6 +29,12 @@ def fast_password_hashing(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings: object, tmp_path: object) -> None:
+    """Uploaded scans and photos go to a folder of the test's own, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def county(db: None) -> SimpleNamespace:
     c = SimpleNamespace()
