@@ -8,6 +8,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -63,9 +64,11 @@ class UploadValidator:
         return "、".join(str(KIND_LABELS[kind]) for kind in self.kinds)
 
     def __call__(self, value: FieldFile) -> None:
-        file = getattr(value, "file", value)
         if getattr(value, "_committed", False):
-            return  # already stored: checked when it was uploaded
+            # Already stored: checked when it was uploaded. Checked before touching `.file`, which would
+            # open the stored file on every save of the record (and fail if it went missing on disk).
+            return
+        file = getattr(value, "file", value)
         name = PurePath(getattr(value, "name", "") or "").name
         if value.size > self.limit:
             raise ValidationError(
@@ -97,6 +100,22 @@ class UploadValidator:
                 },
                 code="misleading_extension",
             )
+
+
+class StoredFile(FieldFile):
+    """An upload as a model attribute: one value, shown as its stored name.
+
+    Django's File iterates over the lines of its content, so code that flattens iterables (the audit
+    snapshot) would read a whole scan into the log, or fail on an empty field. This one is not iterable.
+    """
+
+    __iter__ = None  # type: ignore[assignment]
+
+
+class UploadField(models.FileField):
+    """A FileField for user uploads; use it with UploadValidator and RandomName."""
+
+    attr_class = StoredFile
 
 
 @deconstructible

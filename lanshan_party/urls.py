@@ -18,6 +18,7 @@ accounts_patterns = (
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("accounts/", include(accounts_patterns)),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from lanshan_party import audit
+from lanshan_party import audit, dashboard
 from lanshan_party.filters import AuditEntryFilter, UserFilter
 from lanshan_party.forms import LoginForm, UserCreateForm, UserUpdateForm
 from lanshan_party.models import AuditEntry, Role, User
@@ -124,16 +125,40 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from members.models import Member, OutflowEvent
+        from members.models import LIFE_LEVEL_LABELS, Member, OutflowEvent
+        from organizations.models import Agreement
 
         context = super().get_context_data(**kwargs)
         members = Member.objects.visible_to(self.request.user)
         context["counts"] = members.summary()
+        context["life_warnings"] = [
+            (months, LIFE_LEVEL_LABELS[months], n) for months, n in members.life_warning_counts().items()
+        ]
+        context["expiring_agreements"] = Agreement.objects.visible_to(self.request.user).expiring(days=60).order_by("valid_to")
         context["recent_events"] = (
             OutflowEvent.objects.filter(outflow__member__in=members)
             .select_related("outflow__member", "by")
             .order_by("-at")[:10]
         )
+        return context
+
+
+class DashboardView(PageTitleMixin, TemplateView):
+    """Charts of what the user may see, each with its numbers as a table, for the year chosen."""
+
+    template_name = "dashboard.html"
+    page_title = gettext_lazy("Dashboard")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        this_year = timezone.localdate().year
+        try:
+            year = int(self.request.GET.get("year", this_year))
+        except ValueError:
+            year = this_year
+        year = min(max(year, this_year - 10), this_year)
+        context = super().get_context_data(**kwargs)
+        context["figures"] = dashboard.figures(self.request.user, year)
+        context["years"] = range(this_year, this_year - 6, -1)
         return context
 
 

@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 # Away this long without the relationship transferred → prompt to transfer (应转尽转).
 TRANSFER_PROMPT_MONTHS = 6
 
+# The six-month rule (连续六个月不参加组织生活): months without organizational life at which the member's
+# secretary is warned. At six the Party constitution treats the member as having left (自行脱党).
+LIFE_WARNING_MONTHS = (3, 5, 6)
+LIFE_LEVEL_LABELS = {
+    3: _("3 to 5 months without organizational life"),
+    5: _("5 to 6 months without organizational life"),
+    6: _("6 months and more without organizational life"),
+}
+
 
 def months_ago(months: int, today: datetime.date | None = None) -> datetime.date:
     today = today or timezone.localdate()
@@ -91,6 +100,23 @@ def needs_transfer_q(today: datetime.date | None = None) -> Q:
     )
 
 
+def no_life_since_q(day: datetime.date) -> Q:
+    """No organizational life after `day`. A member never seen at one counts from the day they were entered
+    in the platform, so a newly entered member is not warned at once."""
+    next_midnight = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    return Q(last_life_on__lte=day) | Q(last_life_on__isnull=True, created_at__lt=next_midnight)
+
+
+def life_band_q(months: int, today: datetime.date | None = None, *, whole: bool = False) -> Q:
+    """Members at warning level `months`: at least that long without organizational life but not yet at the
+    next level (or, with whole=True, at that level or any later one)."""
+    condition = no_life_since_q(months_ago(months, today))
+    later = [level for level in LIFE_WARNING_MONTHS if level > months]
+    if later and not whole:
+        condition &= ~no_life_since_q(months_ago(later[0], today))
+    return condition
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "MemberQuerySet":
         """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
@@ -119,6 +145,19 @@ class MemberQuerySet(models.QuerySet):
 
     def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
         return self.filter(needs_transfer_q(today))
+
+    def life_warnings(self, level: int | None = None, today: datetime.date | None = None) -> "MemberQuerySet":
+        """Members at a six-month-rule warning level (3, 5, or 6 meaning six months and more), or at any level."""
+        return self.filter(standing=Standing.NORMAL).filter(
+            life_band_q(level or LIFE_WARNING_MONTHS[0], today, whole=not level)
+        )
+
+    def life_warning_counts(self, today: datetime.date | None = None) -> dict[int, int]:
+        """{3: n, 5: n, 6: n}: members at each warning level, in one query."""
+        totals = self.filter(standing=Standing.NORMAL).aggregate(
+            **{f"level_{months}": Count("id", filter=life_band_q(months, today)) for months in LIFE_WARNING_MONTHS}
+        )
+        return {months: totals[f"level_{months}"] for months in LIFE_WARNING_MONTHS}
 
     def summary(self) -> dict[str, int]:
         """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred."""
@@ -158,6 +197,9 @@ class Member(models.Model):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="members")
     note = models.TextField(_("note"), blank=True)
+    # The latest activity the member attended in person or online, kept by activities.actions from attendance:
+    # the six-month rule reads it on every warnings page, so it is a column, not an aggregate over attendance.
+    last_life_on = models.DateField(_("last organizational life"), null=True, blank=True, editable=False)
     # The open outflow, kept by the outflow workflow functions so lists and scoping need no subquery.
     # While away: the flowing organization that manages the member (copied from the open outflow by the
     # workflow), so scoping is an indexed IN on this table rather than an OR across joins.
@@ -188,7 +230,7 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name", "id"])]
+        indexes = [models.Index(fields=["name", "id"]), models.Index(fields=["last_life_on"])]
 
     def __str__(self) -> str:
         return self.name
@@ -230,6 +272,20 @@ class Member(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def life_clock_from(self) -> datetime.date:
+        """The day the six-month rule counts from: the last organizational life, else the day of entry."""
+        return self.last_life_on or timezone.localtime(self.created_at).date()
+
+    def life_warning_level(self, today: datetime.date | None = None) -> int | None:
+        """The six-month-rule warning level (3, 5 or 6) the member is at, or None; the same rule as life_band_q."""
+        if self.standing != Standing.NORMAL:
+            return None
+        for months in reversed(LIFE_WARNING_MONTHS):
+            if self.life_clock_from <= months_ago(months, today):
+                return months
+        return None
 
     @property
     def age(self) -> int:

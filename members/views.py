@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from activities.models import Activity, Attendance, RedPackage
+from activities.views import NEXT_STEPS
 from lanshan_party import audit
 from lanshan_party.models import AuditAction
 from lanshan_party.views import (
@@ -24,7 +26,7 @@ from lanshan_party.views import (
 from members import actions
 from members.filters import MemberFilter
 from members.forms import MemberForm, OutflowForm, RevealForm, TransitionForm
-from members.models import Member, Outflow, OutflowEventKind
+from members.models import LIFE_LEVEL_LABELS, Member, Outflow, OutflowEventKind
 from members.tables import MemberTable
 
 
@@ -63,7 +65,30 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         context["steps"] = [(event, STEP_LABELS[event]) for event in allowed]
         context["reveal_form"] = RevealForm()
         context["home_branch_visible"] = self.request.user.sees_organization(member.home_branch)
+        context.update(organizational_life(member, self.request.user))
         return context
+
+
+def organizational_life(member: Member, user: Any) -> dict[str, Any]:
+    """The six-month rule's figures for the member page, with recent attendance and red packages."""
+    level = member.life_warning_level()
+    attendance = list(
+        Attendance.objects.filter(member=member)
+        .select_related("activity__organization")
+        .order_by("-activity__date", "-activity_id")[:8]
+    )
+    visible_activities = set(
+        Activity.objects.visible_to(user)
+        .filter(pk__in=[row.activity_id for row in attendance])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "life_level": level,
+        "life_level_label": LIFE_LEVEL_LABELS.get(level, ""),
+        "life_next_step": NEXT_STEPS.get(level) if level else "",
+        "recent_attendance": [(row, row.activity_id in visible_activities) for row in attendance],
+        "red_packages": RedPackage.objects.filter(member=member).select_related("organization")[:5],
+    }
 
 
 class MemberCreateView(AuditedCreateView):

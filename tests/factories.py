@@ -5,6 +5,7 @@ import datetime
 import factory
 from stdnum.cn import ric
 
+from activities.models import Activity, ActivityType
 from lanshan_party.models import Role, User
 from members.models import Member, Tag
 from organizations.models import Organization, OrgKind, OrgLevel
@@ -93,3 +94,22 @@ def with_wrong_check_digit(number: str) -> str:
     right = check_digit(number)
     wrong = next(c for c in "0123456789X" if c != right)
     return number[:17] + wrong
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    organization = factory.SubFactory(OrganizationFactory)
+    type = ActivityType.THEME_DAY
+    date = datetime.date(2026, 3, 1)
+    topic = factory.Sequence(lambda n: f"主题党日活动{n}")
+    place = "村党员活动室"
+    hours = 2
+
+
+def attend(activity: Activity, *members_and_statuses: tuple[Member, str], by: User) -> Activity:
+    """Record attendance through the workflow, so each member's last organizational life follows."""
+    from activities.actions import save_activity
+
+    return save_activity(activity, attendance={m.pk: status for m, status in members_and_statuses}, by=by)

@@ -21,3 +21,48 @@
     });
   });
 })();
+
+// The activity form: one-tap attendance, "all present", a live tally, and adding members found by search.
+(function () {
+  "use strict";
+  function form() { return document.getElementById("activity-form"); }
+  function tally() {
+    var f = form(), out = document.getElementById("attendance-tally");
+    if (!f || !out) return;
+    var counts = { present: 0, online: 0, excused: 0, absent: 0, none: 0 };
+    f.querySelectorAll(".attendance-row").forEach(function (row) {
+      var checked = row.querySelector("input[type=radio]:checked");
+      counts[checked && checked.value ? checked.value : "none"] += 1;
+    });
+    out.textContent = out.dataset.template.replace(/\{(\w+)\}/g, function (_m, key) { return counts[key]; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.id === "all-present") {
+      form().querySelectorAll(".attendance-row input[value=present]").forEach(function (input) { input.checked = true; });
+      tally();
+    } else if (button.classList.contains("add-attendee")) {
+      var id = button.dataset.member;
+      var existing = form().querySelector('.attendance-row[data-member="' + id + '"]');
+      if (!existing) {
+        var template = button.parentElement.querySelector("template");
+        document.getElementById("roster-extra").appendChild(template.content.cloneNode(true));
+        existing = form().querySelector('.attendance-row[data-member="' + id + '"]');
+      }
+      existing.classList.add("attendance-added");
+      existing.scrollIntoView({ block: "center", behavior: "smooth" });
+      button.closest(".found-member").remove();
+      tally();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.closest && event.target.closest(".attendance-row")) tally();
+  });
+  // Enter in a search box inside a form searches; it must not submit the form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("[data-no-submit]")) event.preventDefault();
+  });
+  document.addEventListener("DOMContentLoaded", tally);
+  document.addEventListener("htmx:afterSettle", tally);
+})();

@@ -14,6 +14,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from stdnum.cn import ric
 
+from activities import demo as activities_demo
+from activities.models import Activity, ActivityPhoto, Attendance, RedPackage
 from lanshan_party.models import Role, User
 from lanshan_party.personal_data import blind_index, normalize_phone
 from members.models import (
@@ -32,7 +34,10 @@ from members.models import (
     Standing,
     Tag,
 )
-from organizations.models import Basis, Funding, Organization, OrgKind, OrgLevel, Station
+from organizations import demo as organizations_demo
+from organizations.models import Agreement, Basis, Funding, Organization, OrgKind, OrgLevel, Station
+from services import demo as services_demo
+from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase
 
 DEMO_PASSWORD = "lanshan-demo-2026"
 COUNTY_CODE = "431127"
@@ -1004,12 +1009,45 @@ class Command(BaseCommand):
             self.stdout.write(f"members {stats.members}/{total}  ({time.monotonic() - started:.1f}s)")
         self.appoint_flowing_secretaries()
         self.summary(stats, created_users, time.monotonic() - started)
+        self.load_the_rest(random.Random(options["seed"] + 1))
+
+    def load_the_rest(self, rng: random.Random) -> None:
+        """A year of organizational life, agreements, services and contributions, built on the members above."""
+        today = timezone.localdate()
+        started = time.monotonic()
+        # The demo ledger counts as entered two years ago, when the platform went live: the six-month rule
+        # counts a member never seen at organizational life from that day, not from today.
+        went_live = timezone.make_aware(datetime.datetime(today.year - 2, 3, 1, 9))
+        Member.objects.filter(created_at__gt=went_live).update(created_at=went_live)
+        life = activities_demo.load(rng, today=today)
+        self.stdout.write(
+            f"  activities: {life['activities']} with {life['attendance']} attendance records, "
+            f"red packages {life['red_packages']}"
+        )
+        self.stdout.write(f"  agreements: {organizations_demo.load(rng, today=today)}")
+        contributions = services_demo.load(rng, today=today)
+        self.stdout.write("  " + ", ".join(f"{name} {n}" for name, n in contributions.items()))
+        self.stdout.write(
+            self.style.SUCCESS(f"Organizational life and services loaded in {time.monotonic() - started:.1f}s.")
+        )
 
     # ------------------------------------------------------------ reset
 
     def reset(self) -> None:
         self.stdout.write("Deleting existing members, outflows, organizations and demo accounts …")
         with transaction.atomic():
+            for model in (
+                Attendance,
+                ActivityPhoto,
+                Activity,
+                RedPackage,
+                ServiceCase,
+                Recognition,
+                RepresentativePost,
+                HometownProject,
+                Agreement,
+            ):
+                model.objects.all().delete()
             OutflowEvent.objects.all().delete()
             Member.objects.update(current_outflow=None, flowing_org=None)
             Organization.objects.update(parent=None, secretary=None)  # lets one DELETE take the whole tree
