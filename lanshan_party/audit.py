@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from lanshan_party.middleware import current_ip
 from lanshan_party.models import AuditAction, AuditEntry, User
@@ -37,6 +38,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, FieldFile):  # a File iterates over its content's lines: log the stored name only
+        return value.name or ""
     if isinstance(value, Iterable):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -8,7 +8,6 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -100,22 +99,6 @@ class UploadValidator:
                 },
                 code="misleading_extension",
             )
-
-
-class StoredFile(FieldFile):
-    """An upload as a model attribute: one value, shown as its stored name.
-
-    Django's File iterates over the lines of its content, so code that flattens iterables (the audit
-    snapshot) would read a whole scan into the log, or fail on an empty field. This one is not iterable.
-    """
-
-    __iter__ = None  # type: ignore[assignment]
-
-
-class UploadField(models.FileField):
-    """A FileField for user uploads; use it with UploadValidator and RandomName."""
-
-    attr_class = StoredFile
 
 
 @deconstructible

@@ -134,7 +134,9 @@ class HomeView(TemplateView):
         context["life_warnings"] = [
             (months, LIFE_LEVEL_LABELS[months], n) for months, n in members.life_warning_counts().items()
         ]
-        context["expiring_agreements"] = Agreement.objects.visible_to(self.request.user).expiring(days=60).order_by("valid_to")
+        context["expiring_agreements"] = (
+            Agreement.objects.visible_to(self.request.user).expiring(days=60).order_by("valid_to")
+        )
         context["recent_events"] = (
             OutflowEvent.objects.filter(outflow__member__in=members)
             .select_related("outflow__member", "by")

@@ -31,11 +31,7 @@ TRANSFER_PROMPT_MONTHS = 6
 # The six-month rule (连续六个月不参加组织生活): months without organizational life at which the member's
 # secretary is warned. At six the Party constitution treats the member as having left (自行脱党).
 LIFE_WARNING_MONTHS = (3, 5, 6)
-LIFE_LEVEL_LABELS = {
-    3: _("3 to 5 months without organizational life"),
-    5: _("5 to 6 months without organizational life"),
-    6: _("6 months and more without organizational life"),
-}
+LIFE_LEVEL_LABELS = {3: _("3 to 5 months"), 5: _("5 to 6 months"), 6: _("6 months and more")}
 
 
 def months_ago(months: int, today: datetime.date | None = None) -> datetime.date:

@@ -1,16 +1,20 @@
-"""Party organizations (党组织) as a tree, and the stations (流动驿站) flowing organizations run."""
+"""Party organizations (党组织) as a tree, the stations (流动驿站) flowing organizations run, and the
+dual-management agreements (双向共管协议) with destination regions."""
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import EncryptedCharField, mask_phone
 from lanshan_party.scoping import within_scope
+from lanshan_party.uploads import SCAN_KINDS, RandomName, UploadValidator
 
 if TYPE_CHECKING:
     from lanshan_party.models import User
@@ -244,3 +248,176 @@ class Station(models.Model):
     def funding_display(self) -> str:
         labels = dict(Funding.choices)
         return "、".join(str(labels.get(f, f)) for f in self.funding)
+
+
+# The county's side of every agreement: the organization department signs them all.
+OUR_SIDE = "中共蓝山县委组织部"
+# How far ahead an agreement counts as due for renewal (续签提醒). The UI strings say "60 days".
+EXPIRING_DAYS = 60
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class AgreementScope(models.TextChoices):
+    ORGANIZATIONS = "organizations", _("Joint organization building")
+    MEMBERS = "members", _("Joint member management")
+    ACTIVITIES = "activities", _("Joint activities")
+    DEVELOPMENT = "development", _("Shared development")
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "AgreementQuerySet":
+        """Everything for county-level roles; otherwise the agreements covering a flowing organization in
+        the user's subtree. That match runs through the M2M table, so it is a subquery on agreement ids:
+        an agreement covering two organizations of the subtree is still one row."""
+        if user.is_authenticated and user.sees_everything:
+            return self  # also drafts that cover no organization yet
+        covering = within_scope(Agreement.objects.all(), user, "covered_organizations")
+        return self.filter(pk__in=covering.values("pk"))
+
+    def in_force(self, today: datetime.date | None = None) -> "AgreementQuerySet":
+        """Marked in force and not past their end date."""
+        return self.filter(status=AgreementStatus.IN_FORCE, valid_to__gte=_today(today))
+
+    def expired(self, today: datetime.date | None = None) -> "AgreementQuerySet":
+        """Marked expired, or still marked in force after their end date."""
+        return self.filter(
+            Q(status=AgreementStatus.EXPIRED) | Q(status=AgreementStatus.IN_FORCE, valid_to__lt=_today(today))
+        )
+
+    def expiring(self, days: int = EXPIRING_DAYS, today: datetime.date | None = None) -> "AgreementQuerySet":
+        """In force and ending within the next `days` days (today and the last day included)."""
+        today = _today(today)
+        return self.in_force(today).filter(valid_to__lte=today + datetime.timedelta(days=days))
+
+    def with_status(self, status: str, today: datetime.date | None = None) -> "AgreementQuerySet":
+        """Agreements whose current status (see Agreement.current_status) is `status`."""
+        if status == AgreementStatus.IN_FORCE:
+            return self.in_force(today)
+        if status == AgreementStatus.EXPIRED:
+            return self.expired(today)
+        return self.filter(status=status)
+
+
+class Agreement(models.Model):
+    """A dual-management agreement (双向共管协议) between the county's organization department and a
+    destination region's (e.g. 中共广州市花都区委组织部): the two sides jointly look after the flowing
+    Party members of the flowing organizations it covers."""
+
+    our_side = models.CharField(_("our side"), max_length=60, default=OUR_SIDE)
+    counterpart = models.CharField(
+        _("counterpart"),
+        max_length=120,
+        help_text=_("The destination's organization department, in full, e.g. 中共广州市花都区委组织部."),
+    )
+    partner = models.ForeignKey(
+        Organization,
+        verbose_name=_("partner organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": OrgKind.PARTNER},
+        related_name="partner_agreements",
+    )
+    province = models.CharField(_("province"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district / county"), max_length=30, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), db_index=True)
+    scope = models.JSONField(_("scope"), default=list, blank=True)
+    scope_text = models.TextField(_("scope details"), blank=True)
+    covered_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("covered flowing organizations"),
+        limit_choices_to={"kind": OrgKind.FLOWING},
+        related_name="agreements",
+        blank=True,
+    )
+    scan = models.FileField(
+        _("signed copy (scan)"),
+        upload_to=RandomName("agreements"),
+        validators=[UploadValidator(SCAN_KINDS)],
+        max_length=200,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-valid_to", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gt=F("valid_from")),
+                name="agreement_valid_to_after_valid_from",
+                violation_error_message=_("The agreement must end after the day it starts: enter a later end date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.valid_from and self.valid_to:
+            return f"{self.counterpart}（{self.valid_from:%Y-%m-%d}—{self.valid_to:%Y-%m-%d}）"
+        return self.counterpart
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:agreement_detail", args=[self.pk])
+
+    def get_scan_url(self) -> str:
+        return reverse("organizations:agreement_scan", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError(
+                {
+                    "valid_to": _(
+                        "The agreement would end on or before the day it starts. "
+                        "Enter an end date after %(start)s, or correct the start date."
+                    )
+                    % {"start": f"{self.valid_from:%Y-%m-%d}"}
+                }
+            )
+
+    @property
+    def region(self) -> str:
+        return "".join(part for part in (self.province, self.city, self.district) if part)
+
+    @property
+    def scope_display(self) -> str:
+        labels = dict(AgreementScope.choices)
+        return "、".join(str(labels.get(s, s)) for s in self.scope)
+
+    def current_status(self, today: datetime.date | None = None) -> str:
+        """The stored status, except that an agreement in force past its end date counts as expired."""
+        if self.status == AgreementStatus.IN_FORCE and self.valid_to < _today(today):
+            return AgreementStatus.EXPIRED
+        return self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return str(AgreementStatus(self.current_status()).label)
+
+    @property
+    def days_left(self) -> int:
+        """Days until the end date (0 on the last day, negative once past)."""
+        return (self.valid_to - timezone.localdate()).days
+
+    @property
+    def is_expiring(self) -> bool:
+        return self.current_status() == AgreementStatus.IN_FORCE and self.days_left <= EXPIRING_DAYS

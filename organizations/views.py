@@ -1,26 +1,32 @@
-"""Organization pages: the tree, one organization's page, create / edit / dissolve, and stations."""
+"""Organization pages: the tree, one organization's page, create / edit / dissolve, stations, and the
+dual-management agreements."""
 
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from lanshan_party import audit
+from lanshan_party import audit, uploads
 from lanshan_party.models import Role
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
     PageTitleMixin,
     RoleRequiredMixin,
+    ScopedListView,
     ScopedQuerysetMixin,
 )
 from members.models import Member, Outflow
-from organizations.forms import DissolveForm, OrganizationForm, StationForm
-from organizations.models import Organization, Station
+from organizations.filters import AgreementFilter
+from organizations.forms import AgreementForm, DissolveForm, OrganizationForm, StationForm
+from organizations.models import Agreement, Organization, Station
+from organizations.tables import AgreementTable, status_badge
 
 MANAGERS = (Role.ADMIN, Role.COUNTY)
 
@@ -185,3 +191,66 @@ class StationUpdateView(RoleRequiredMixin, AuditedUpdateView):
 
     def get_success_url(self) -> str:
         return self.object.organization.get_absolute_url()
+
+
+def _visible_covered(user: Any) -> Prefetch:
+    """An agreement's covered organizations as the user may see them: a secretary does not learn the
+    names of the other flowing organizations an agreement also covers."""
+    return Prefetch("covered_organizations", queryset=Organization.objects.visible_to(user).order_by("path"))
+
+
+class AgreementListView(ScopedListView):
+    model = Agreement
+    filterset_class = AgreementFilter
+    table_class = AgreementTable
+    page_title = gettext_lazy("Dual-management agreements")
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related(_visible_covered(self.request.user))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["expiring_count"] = Agreement.objects.visible_to(self.request.user).expiring().count()
+        context["can_manage"] = self.request.user.role in MANAGERS
+        return context
+
+
+class AgreementDetailView(ScopedQuerysetMixin, DetailView):
+    model = Agreement
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("partner").prefetch_related(_visible_covered(self.request.user))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        agreement, user = self.object, self.request.user
+        context["covered"] = covered = list(agreement.covered_organizations.all())
+        if not user.sees_everything:
+            # Said as a number only: the other organizations' names stay outside the user's scope.
+            total = Agreement.covered_organizations.through.objects.filter(agreement=agreement).count()
+            context["covered_elsewhere"] = total - len(covered)
+        context["status_badge"] = status_badge(agreement)
+        context["can_manage"] = user.role in MANAGERS
+        context["partner_visible"] = user.sees_organization(agreement.partner)
+        return context
+
+
+class AgreementCreateView(RoleRequiredMixin, AuditedCreateView):
+    allowed_roles = MANAGERS
+    model = Agreement
+    form_class = AgreementForm
+    page_title = gettext_lazy("New agreement")
+
+
+class AgreementUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    allowed_roles = MANAGERS
+    model = Agreement
+    form_class = AgreementForm
+
+
+class AgreementScanView(View):
+    """The signed copy, to whoever may see the agreement; to anyone else it does not exist."""
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+        return uploads.serve(agreement.scan, f"{agreement.counterpart}-{agreement.valid_from:%Y%m%d}")

@@ -13,7 +13,9 @@ from tests.factories import ActivityFactory, attend
 
 
 def _charts(response):
-    return json.loads(response.content.decode().split('id="chart-data" type="application/json">')[1].split("</script>")[0])
+    return json.loads(
+        response.content.decode().split('id="chart-data" type="application/json">')[1].split("</script>")[0]
+    )
 
 
 def test_every_role_gets_the_dashboard_with_its_chart_data(county):
@@ -21,7 +23,15 @@ def test_every_role_gets_the_dashboard_with_its_chart_data(county):
         response = login(user).get(reverse("dashboard"))
         assert response.status_code == 200
         charts = _charts(response)
-        assert set(charts) >= {"provinces", "cities", "organizations", "statuses", "months", "warnings", "service_kinds"}
+        assert set(charts) >= {
+            "provinces",
+            "cities",
+            "organizations",
+            "statuses",
+            "months",
+            "warnings",
+            "service_kinds",
+        }
 
 
 def test_the_dashboard_counts_only_what_the_user_may_see(county):
@@ -40,7 +50,9 @@ def test_activities_per_month_and_the_attendance_rate_come_from_attendance(count
     attend(activity, (county.yuan, "present"), by=county.secretary)
     other = ActivityFactory(organization=county.huaguo, date=datetime.date(2026, 2, 1))
     attend(other, (county.yuan, "absent"), (county.qin, "online"), by=county.branch)
-    months = dict((label, (n, rate)) for label, n, rate in dashboard.figures(county.admin, today=today)["charts"]["months"])
+    months = dict(
+        (label, (n, rate)) for label, n, rate in dashboard.figures(county.admin, today=today)["charts"]["months"]
+    )
     assert len(months) == 12 and "2025-04" in months
     assert months["2026-03"] == (1, 100.0)
     assert months["2026-02"] == (1, 50.0)

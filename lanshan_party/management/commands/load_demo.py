@@ -1017,7 +1017,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         # The demo ledger counts as entered two years ago, when the platform went live: the six-month rule
         # counts a member never seen at organizational life from that day, not from today.
-        went_live = timezone.make_aware(datetime.datetime(today.year - 2, 3, 1, 9))
+        went_live = datetime.datetime(today.year - 2, 3, 1, 9, tzinfo=timezone.get_current_timezone())
         Member.objects.filter(created_at__gt=went_live).update(created_at=went_live)
         life = activities_demo.load(rng, today=today)
         self.stdout.write(
