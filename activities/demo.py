@@ -84,6 +84,8 @@ def _schedule(holder: Holder, month: datetime.date, rng: random.Random) -> list[
         plan.append((T.LIFE_MEETING, "年度组织生活会", []))
         plan.append((T.DEMOCRATIC_REVIEW, "民主评议党员", []))
     if holder.flowing:
+        if month.month % 3 == 2:
+            plan.append((T.GROUP_MEETING, "党小组会：交流学习体会和务工情况", []))
         if month.month in (4, 7, 10):
             school = rng.choice(SCHOOL_TOPICS)
             kind = (
@@ -96,8 +98,11 @@ def _schedule(holder: Holder, month: datetime.date, rng: random.Random) -> list[
             plan.append((kind, school, []))
         if month.month in (3, 9):
             plan.append((T.VOLUNTEER, rng.choice(VOLUNTEER_TOPICS), []))
-    elif month.month in (2, 12):
-        plan.append((T.CONDOLENCE, "走访慰问困难党员和老党员", []))
+    else:
+        if month.month in (2, 12):
+            plan.append((T.CONDOLENCE, "走访慰问困难党员和老党员", []))
+        if month.month == 11:
+            plan.append((T.STUDY_DELIVERY, "送学上门：为年老体弱党员送学", []))
     return plan
 
 
@@ -159,40 +164,44 @@ def load(rng: random.Random, *, today: datetime.date) -> dict[str, int]:
                         place=place,
                         online_link=link,
                         topic=topic,
-                        hours=rng.choice((1, 1.5, 2, 2, 3)) if kind != T.HOMECOMING_TRAINING else 8,
+                        hours=rng.choice((1, 1.5, 2, 2, 3)),
                         summary=f"{holder.org.short_name or holder.org.name}组织开展{topic}。",
                         created_by=recorder,
                     )
                 )
                 index = len(activities) - 1
                 roster = holder.roster
-                if kind == T.COMMITTEE_MEETING:
-                    roster = roster[:5]
+                if kind in (T.COMMITTEE_MEETING, T.STUDY_DELIVERY, T.CONDOLENCE):
+                    roster = roster[:5] if kind == T.COMMITTEE_MEETING else roster[-3:]
                 elif len(roster) > ROSTER_CAP:
                     roster = rng.sample(roster, ROSTER_CAP)
                 for pk in roster:
                     rows.append((index, pk, _attendance(pk, day, holder, keen, stops, status_of, rng)))
 
-    # The county's homecoming training at Spring Festival, attended by members home for the holiday.
+    # The county's homecoming training at Spring Festival, attended by members home for the holiday, and a
+    # day at a red education base in summer.
     county = Organization.objects.filter(kind=OrgKind.COUNTY).first()
     away = [pk for pk, *_rest, status in members if status in (OutflowStatus.REGISTERED, OutflowStatus.REPORTED)]
-    if county and away:
-        february = next((m for m in months if m.month == 2), months[0])
-        day = min(february + datetime.timedelta(days=10), today)
+    county_days = (
+        (2, 10, T.HOMECOMING_TRAINING, "蓝山县委党校", "春节返乡流动党员集中培训", 6, 300),
+        (6, 20, T.RED_BASE_TRAINING, "湘南起义纪念馆", "红色教育基地现场教学：重走湘南起义路", 8, 40),
+    )
+    for month_number, day_number, kind, place, topic, hours, size in county_days if county and away else ():
+        first = next((m for m in months if m.month == month_number), months[0])
         activities.append(
             Activity(
                 organization=county,
-                type=T.HOMECOMING_TRAINING,
-                date=day,
-                place="蓝山县委党校",
-                topic="春节返乡流动党员集中培训",
-                hours=6,
-                summary="利用春节返乡时机，集中开展政策宣讲、党性教育和就业创业培训。",
+                type=kind,
+                date=min(first + datetime.timedelta(days=day_number), today),
+                place=place,
+                topic=topic,
+                hours=hours,
+                summary=f"{topic}，县委组织部组织流动党员参加。",
                 created_by=recorder,
             )
         )
         index = len(activities) - 1
-        for pk in rng.sample(away, min(len(away), 300)):
+        for pk in rng.sample(away, min(len(away), size)):
             rows.append((index, pk, AttendanceStatus.PRESENT if rng.random() < 0.9 else AttendanceStatus.EXCUSED))
 
     with transaction.atomic():

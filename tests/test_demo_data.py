@@ -47,3 +47,39 @@ def test_loading_the_demo_twice_changes_nothing(db):
 
     assert Member.objects.count() == 50
     assert User.objects.filter(username="admin").count() == 1
+
+
+def test_the_demo_county_has_a_year_of_organizational_life_agreements_and_services(db):
+    from activities.models import Activity, ActivityType, Attendance, RedPackage
+    from organizations.models import Agreement
+    from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase
+
+    call_command("load_demo", members=400, verbosity=0)
+
+    types = set(Activity.objects.values_list("type", flat=True))
+    assert types == set(ActivityType.values)
+    assert Attendance.objects.count() > 10 * Activity.objects.count() // 2
+    assert set(Attendance.objects.values_list("status", flat=True)) == {"present", "online", "excused", "absent"}
+    warned = Member.objects.life_warning_counts()
+    assert all(warned[level] > 0 for level in warned), warned
+    assert Member.objects.filter(last_life_on__isnull=False).count() > 300
+    assert RedPackage.objects.exists() and RedPackage.objects.filter(signed_on__isnull=True).exists()
+    assert Agreement.objects.expiring().exists()
+    assert {"文昌市", "昆明市", "广州市"} <= set(Agreement.objects.values_list("city", flat=True))
+    assert ServiceCase.objects.filter(kind="wage_recovery").exists()
+    assert Recognition.objects.exists() and RepresentativePost.objects.exists() and HometownProject.objects.exists()
+
+    client = Client()
+    client.post("/login/", {"username": "county", "password": "lanshan-demo-2026"})
+    for url in ("/", "/dashboard/", "/activities/", "/activities/warnings/", "/organizations/agreements/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_demo_can_be_loaded_again_with_reset_over_a_year_of_activities(db):
+    from activities.models import Activity
+
+    call_command("load_demo", members=60, verbosity=0)
+    first = Activity.objects.count()
+    call_command("load_demo", members=60, reset=True, verbosity=0)
+    assert Member.objects.count() == 60
+    assert Activity.objects.count() == first
