@@ -36,6 +36,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+    from activities.models import Activity, Attendance
     from lanshan_party.models import User
     from members.models import Member
 
@@ -48,7 +49,10 @@ def main() -> None:
         print(f"load_demo --members {args.members}: {time.perf_counter() - started:.1f} s")
 
     vendor = connection.vendor
-    print(f"database: {vendor}, members: {Member.objects.count()}")
+    print(
+        f"database: {vendor}, members: {Member.objects.count()}, activities: {Activity.objects.count()}, "
+        f"attendance: {Attendance.objects.count()}"
+    )
     pages = [
         ("home", "/"),
         ("member list", "/members/"),
@@ -58,6 +62,14 @@ def main() -> None:
         ("member list, page 20", "/members/?page=20"),
         ("organization tree", "/organizations/"),
         ("member detail", "/members/{member}/"),  # a member with outflows whom the role can see
+        ("dashboard", "/dashboard/"),
+        ("activity list", "/activities/"),
+        ("activity edit with attendance", "/activities/{activity}/edit/"),
+        ("six-month warnings", "/activities/warnings/"),
+        ("six-month warnings, 6+", "/activities/warnings/?level=6"),
+        ("red packages", "/activities/red-packages/"),
+        ("agreements", "/organizations/agreements/"),
+        ("service cases", "/services/"),
     ]
     print(f"{'role':10s} {'page':36s} {'median ms':>10s} {'queries':>8s}")
     for username in ("admin", "township", "secretary", "branch"):
@@ -65,8 +77,9 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         member = Member.objects.visible_to(user).filter(outflows__isnull=False).order_by("id").first()
+        activity = Activity.objects.visible_to(user).with_attendance().order_by("-recorded").first()
         for label, url in pages:
-            url = url.format(member=member.pk)
+            url = url.format(member=member.pk, activity=activity.pk if activity else 0)
             timings, queries = [], 0
             for _ in range(args.repeat):
                 with CaptureQueriesContext(connection) as captured:
