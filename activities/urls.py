@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("<int:pk>/edit/", views.ActivityFormView.as_view(), name="activity_update"),
     path("roster/", views.RosterView.as_view(), name="roster"),
-    path("find-members/", views.MemberSearchView.as_view(), name="member_search"),
     path("photos/<int:pk>/", views.ActivityPhotoView.as_view(), name="activity_photo"),
     path("warnings/", views.LifeWarningListView.as_view(), name="life_warning_list"),
     path("red-packages/", views.RedPackageListView.as_view(), name="redpackage_list"),

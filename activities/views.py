@@ -29,8 +29,6 @@ from lanshan_party.views import (
 from members.models import LIFE_LEVEL_LABELS, LIFE_WARNING_MONTHS, Member, Standing
 from organizations.models import Organization
 
-MEMBER_SEARCH_LIMIT = 20
-
 # What the secretary responsible does at each warning level (the six-month rule, 党章第三十八条).
 NEXT_STEPS = {
     3: gettext_lazy(
@@ -174,27 +172,6 @@ class RosterView(View):
         attendance = AttendanceForm(user=request.user, organization=organization, activity=activity)
         context = {"attendance": attendance, "statuses": AttendanceStatus.choices}
         return render(request, "activities/includes/roster.html", context)
-
-
-class MemberSearchView(View):
-    """Members the user may see, found by name, full ID number or phone: to add to an attendance list (htmx),
-    or to choose whom a red package is for."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        text = request.GET.get("q", "").strip()
-        members = []
-        if text:
-            members = list(
-                Member.objects.visible_to(request.user)
-                .filter(standing=Standing.NORMAL)
-                .search(text)
-                .select_related("home_branch", "flowing_org")[:MEMBER_SEARCH_LIMIT]
-            )
-        template = "activities/includes/member_choices.html"
-        if request.GET.get("for") == "attendance":
-            template = "activities/includes/attendance_rows.html"
-        context = {"members": members, "q": text, "limit": MEMBER_SEARCH_LIMIT, "statuses": AttendanceStatus.choices}
-        return render(request, template, context)
 
 
 class ActivityPhotoView(View):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from activities.models import Activity, Attendance, RedPackage
+from activities.models import Activity, Attendance, AttendanceStatus, RedPackage
 from activities.views import NEXT_STEPS
 from lanshan_party import audit
 from lanshan_party.models import AuditAction
@@ -26,7 +26,7 @@ from lanshan_party.views import (
 from members import actions
 from members.filters import MemberFilter
 from members.forms import MemberForm, OutflowForm, RevealForm, TransitionForm
-from members.models import LIFE_LEVEL_LABELS, Member, Outflow, OutflowEventKind
+from members.models import LIFE_LEVEL_LABELS, Member, Outflow, OutflowEventKind, Standing
 from members.tables import MemberTable
 
 
@@ -89,6 +89,32 @@ def organizational_life(member: Member, user: Any) -> dict[str, Any]:
         "recent_attendance": [(row, row.activity_id in visible_activities) for row in attendance],
         "red_packages": RedPackage.objects.filter(member=member).select_related("organization")[:5],
     }
+
+
+class MemberSearchView(View):
+    """Members the user may see, found by name, full ID number or phone (htmx): to pick in a form, to add to an
+    attendance list, or to choose whom a red package is for. Attendance and packages are for members in normal
+    standing only."""
+
+    LIMIT = 20
+    TEMPLATES = {
+        "pick": "members/includes/member_pick_results.html",
+        "attendance": "activities/includes/attendance_rows.html",
+        "package": "activities/includes/member_choices.html",
+    }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        purpose = request.GET.get("for", "pick")
+        template = self.TEMPLATES.get(purpose, self.TEMPLATES["pick"])
+        text = request.GET.get("q", "").strip()
+        members: list[Member] = []
+        if text:
+            found = Member.objects.visible_to(request.user).search(text)
+            if purpose != "pick":
+                found = found.filter(standing=Standing.NORMAL)
+            members = list(found.select_related("home_branch", "flowing_org")[: self.LIMIT])
+        context = {"members": members, "q": text, "limit": self.LIMIT, "statuses": AttendanceStatus.choices}
+        return render(request, template, context)
 
 
 class MemberCreateView(AuditedCreateView):

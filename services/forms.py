@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from lanshan_party.forms import CrispyFormMixin, StaleEditMixin
 from lanshan_party.models import User
 from members.models import Member
+from members.widgets import use_member_picker
 from organizations.forms import DateInput
 from organizations.models import Organization
 from services.models import (
@@ -129,10 +130,11 @@ class ServiceCaseForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         case = self.instance
         if not case.pk:
             case.handled_by = user
-            if user.organization_id:
-                self.initial.setdefault("organization", user.organization_id)
+            if user.organization_id and not self.initial.get("organization"):
+                self.initial["organization"] = user.organization_id
         self.fields["organization"].queryset = scoped_organizations(user, keep=case.organization_id)
         self.fields["member"].queryset = scoped_members(user, keep=case.member_id)
+        use_member_picker(self.fields["member"])
         items = ServiceItem.objects.visible_to(user).active()
         if case.service_item_id:
             items = items | ServiceItem.objects.filter(pk=case.service_item_id)
@@ -163,6 +165,7 @@ class RecognitionForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = scoped_members(user)
+        use_member_picker(self.fields["member"])
         _refuse_outside(self.fields["member"], MEMBER_OUT_OF_SCOPE)
 
 
@@ -184,6 +187,7 @@ class RepresentativePostForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = scoped_members(user)
+        use_member_picker(self.fields["member"])
         _refuse_outside(self.fields["member"], MEMBER_OUT_OF_SCOPE)
 
 
@@ -217,7 +221,6 @@ class HometownProjectForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         widgets = {
             "started_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "members": forms.SelectMultiple(attrs={"size": 8}),
         }
         error_messages = {
             "kind": {"required": gettext_lazy("Choose which of the four kinds this is.")},
@@ -230,12 +233,12 @@ class HometownProjectForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         project = self.instance
-        if not project.pk and user.organization_id:
-            self.initial.setdefault("organization", user.organization_id)
+        if not project.pk and user.organization_id and not self.initial.get("organization"):
+            self.initial["organization"] = user.organization_id
         self.fields["organization"].queryset = scoped_organizations(user, keep=project.organization_id)
         visible = Member.objects.visible_to(user)
         self.fields["members"].queryset = visible.select_related("home_branch")
-        self.fields["members"].help_text = _("Hold Ctrl (or ⌘) to choose several members.")
+        use_member_picker(self.fields["members"], multiple=True)
         # Members linked by someone with a wider view stay linked: this user neither sees nor drops them.
         self.unseen_member_ids = (
             list(project.members.exclude(pk__in=visible.values("pk")).values_list("pk", flat=True))

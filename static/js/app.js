@@ -66,3 +66,39 @@
   document.addEventListener("DOMContentLoaded", tally);
   document.addEventListener("htmx:afterSettle", tally);
 })();
+
+// The member picker: search results are buttons; a click puts the member in the form as a hidden input.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest(".member-picker .pick");
+    var remove = event.target.closest(".member-picker .unpick");
+    if (choice) {
+      var picker = choice.closest(".member-picker");
+      var picked = picker.querySelector(".picked");
+      if (picker.dataset.multiple !== "true") picked.innerHTML = "";
+      if (!picked.querySelector('input[value="' + choice.dataset.pk + '"]')) {
+        var badge = document.createElement("span");
+        badge.className = "badge text-bg-light border picked-member fs-6 fw-normal";
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = picker.dataset.name; input.value = choice.dataset.pk;
+        var detail = document.createElement("small");
+        detail.className = "text-muted"; detail.textContent = choice.dataset.detail;
+        var close = document.createElement("button");
+        close.type = "button"; close.className = "btn-close btn-close-sm unpick";
+        badge.append(input, choice.dataset.label + " ", detail, " ", close);
+        picked.appendChild(badge);
+      }
+      picker.querySelector(".pick-results").innerHTML = "";
+      picker.querySelector("input[type=search]").value = "";
+    } else if (remove) {
+      var holder = remove.closest(".member-picker");
+      remove.closest(".picked-member").remove();
+      if (holder.dataset.multiple !== "true") {
+        var empty = document.createElement("input");
+        empty.type = "hidden"; empty.name = holder.dataset.name; empty.value = "";
+        holder.querySelector(".picked").appendChild(empty);
+      }
+    }
+  });
+})();

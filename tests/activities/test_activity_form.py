@@ -155,9 +155,9 @@ def test_the_roster_and_the_member_search_list_only_members_the_user_may_see(cou
     roster = client.get(reverse("activities:roster"), {"organization": county.huadu.pk}).content.decode()
     assert "袁芳伟" in roster and "马云" not in roster
     assert client.get(reverse("activities:roster"), {"organization": county.kunming.pk}).status_code == 404
-    found = client.get(reverse("activities:member_search"), {"q": "马云", "for": "attendance"}).content.decode()
+    found = client.get(reverse("members:member_search"), {"q": "马云", "for": "attendance"}).content.decode()
     assert "马云" not in found
-    found = client.get(reverse("activities:member_search"), {"q": "袁", "for": "attendance"}).content.decode()
+    found = client.get(reverse("members:member_search"), {"q": "袁", "for": "attendance"}).content.decode()
     assert "袁芳伟" in found
 
 

@@ -79,7 +79,7 @@ PAGES = {
     "saving_the_edit_form_of_an_activity": Page("activities:activity_update", "activity", method="post"),
     "a_photo_of_an_activity": Page("activities:activity_photo", "activity"),
     "the_attendance_list_of_an_organization": Page("activities:roster", "holder"),
-    "the_member_search_for_attendance": Page("activities:member_search"),
+    "the_member_search_for_attendance": Page("members:member_search"),
     "the_six_month_rule_warnings": Page("activities:life_warning_list"),
     "the_red_package_list": Page("activities:redpackage_list"),
     "the_red_package_member_finder": Page("activities:redpackage_choose"),

@@ -287,6 +287,15 @@ SCOPED_PAGES = {
     "the_edit_form_of_a_project_they_see": lambda w, role: reverse(
         "services:hometownproject_update", args=[_their_project(w, role).pk]
     ),
+    # Members are picked by search in these forms: the search finds only members the user may see.
+    **{
+        f"the_member_picker_searching_for_{attribute}": (
+            lambda w, role, attribute=attribute: (
+                reverse("members:member_search") + f"?for=pick&q={getattr(w, attribute).name}"
+            )
+        )
+        for attribute in ("ma", "qin", "li")
+    },
 }
 
 
