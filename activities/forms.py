@@ -22,6 +22,7 @@ from organizations.forms import DateInput
 from organizations.models import Organization, OrgKind
 
 MAX_PHOTOS = 9
+ROSTER_LIMIT = 300  # members listed for one-tap attendance; beyond that, search
 
 
 def activity_holders(user: User) -> Any:
@@ -145,15 +146,23 @@ class AttendanceForm(forms.Form):
         recorded = {}
         if activity is not None and activity.pk:
             recorded = dict(activity.attendances.values_list("member_id", "status"))
-        roster = Member.objects.none()
+        roster_ids: list[int] = []
         if organization is not None:
-            roster = visible.filter(Q(home_branch=organization) | Q(flowing_org=organization), standing=Standing.NORMAL)
-        wanted = set(recorded)
+            # A very large organization (a general branch of thousands) lists its first members by name only;
+            # the rest are found by search. Recorded and posted members are always listed.
+            roster_ids = list(
+                visible.filter(Q(home_branch=organization) | Q(flowing_org=organization), standing=Standing.NORMAL)
+                .order_by("name", "pk")
+                .values_list("pk", flat=True)[: ROSTER_LIMIT + 1]
+            )
+        self.roster_truncated = len(roster_ids) > ROSTER_LIMIT
+        self.roster_limit = ROSTER_LIMIT
+        wanted = set(recorded) | set(roster_ids[:ROSTER_LIMIT])
         posted: set[int] = set()
         if data is not None:
             posted = {int(match[1]) for key in data if (match := STATUS_FIELD.match(key))}
             wanted |= posted
-        members = list((roster | visible.filter(pk__in=wanted)).distinct().select_related("home_branch", "flowing_org"))
+        members = list(visible.filter(pk__in=wanted).select_related("home_branch", "flowing_org"))
         self.members = members
         self.refused = sorted(posted - {member.pk for member in members})
         choices = [("", _("Not recorded")), *AttendanceStatus.choices]

@@ -255,3 +255,15 @@ def test_members_visible_in_the_attendance_of_another_organizations_activity_lin
     body = login(county.branch).get(activity.get_absolute_url()).content.decode()
     assert reverse("members:member_detail", args=[county.yuan.pk]) in body
     assert "钟秀兰" in body
+
+
+def test_a_very_large_organization_lists_its_first_members_and_says_the_rest_are_found_by_search(county, monkeypatch):
+    monkeypatch.setattr("activities.forms.ROSTER_LIMIT", 3)
+    for n in range(5):
+        MemberFactory(name=f"花果村党员{n}", home_branch=county.huaguo)
+    activity = attend(ActivityFactory(organization=county.huaguo), (county.qin, "present"), by=county.admin)
+    response = login(county.township).get(reverse("activities:activity_update", args=[activity.pk]))
+    listed = {member.name for member in response.context["attendance"].members}
+    assert len(listed) == 4  # the first 3 by name, and 覃文英, who is recorded though of another branch
+    assert "覃文英" in listed
+    assert 'data-testid="roster-truncated"' in response.content.decode()
