@@ -59,6 +59,7 @@ class Holder:
     org: Organization
     flowing: bool
     roster: list[int]
+    offset: int = 0
 
 
 def _month_days(today: datetime.date, months: int = 12) -> list[datetime.date]:
@@ -174,7 +175,11 @@ def load(rng: random.Random, *, today: datetime.date) -> dict[str, int]:
                 if kind in (T.COMMITTEE_MEETING, T.STUDY_DELIVERY, T.CONDOLENCE):
                     roster = roster[:5] if kind == T.COMMITTEE_MEETING else roster[-3:]
                 elif len(roster) > ROSTER_CAP:
-                    roster = rng.sample(roster, ROSTER_CAP)
+                    # A big general branch meets in groups: each activity takes the next slice of its members,
+                    # so over the year everyone is asked.
+                    start = holder.offset % len(roster)
+                    roster = (roster[start:] + roster[:start])[:ROSTER_CAP]
+                    holder.offset += ROSTER_CAP
                 for pk in roster:
                     rows.append((index, pk, _attendance(pk, day, holder, keen, stops, status_of, rng)))
 

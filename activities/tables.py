@@ -1,6 +1,9 @@
 """Tables for activities, six-month-rule warnings and red packages."""
 
+from typing import Any
+
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +60,12 @@ class LifeWarningTable(tables.Table):
         model = Member
         fields = ["name", "level", "last_life_on", "masked_phone", "home_branch", "flowing_org"]
         order_by = "last_life_on"
+
+    def order_last_life_on(self, queryset: Any, is_descending: bool) -> tuple[Any, bool]:
+        # Never recorded sorts as the oldest on every database (PostgreSQL would put NULL last).
+        field = F("last_life_on")
+        order = field.desc(nulls_last=True) if is_descending else field.asc(nulls_first=True)
+        return queryset.order_by(order, "pk"), True
 
     def render_level(self, record: Member) -> str:
         return level_badge(record.life_warning_level())

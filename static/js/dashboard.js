@@ -3,7 +3,7 @@
   "use strict";
   var PARTY = "#c8161d";
   var PALETTE = [PARTY, "#e6a23c", "#3a7bd5", "#2e9d6a", "#8e5cc4", "#6c757d", "#f08a5d", "#17a2b8", "#b83b5e", "#5c7cfa"];
-  function option(kind, rows) {
+  function option(kind, rows, width) {
     var labels = rows.map(function (r) { return r[0]; });
     var values = rows.map(function (r) { return r[1]; });
     var base = { color: PALETTE, tooltip: { trigger: kind === "pie" ? "item" : "axis" }, animation: false };
@@ -12,7 +12,8 @@
         legend: { type: "scroll", bottom: 0 },
         series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
                    data: rows.map(function (r) { return { name: r[0], value: r[1] }; }),
-                   label: { formatter: "{b}\n{c} ({d}%)" } }]
+                   // On a narrow screen the slices' labels would run off the card: the legend and the table remain.
+                   label: { show: width > 480, formatter: "{b}\n{c} ({d}%)" } }]
       });
     }
     if (kind === "months") {
@@ -51,7 +52,7 @@
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(option(el.dataset.kind, data[el.dataset.chart] || []));
+      chart.setOption(option(el.dataset.kind, data[el.dataset.chart] || [], el.clientWidth));
       el.dataset.rendered = "1";
       charts.push(chart);
     });
