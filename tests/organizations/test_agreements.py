@@ -99,10 +99,11 @@ def edit_data(world: SimpleNamespace, agreement: Agreement, **changes: Any) -> d
 
 
 def download(user: User, agreement: Agreement) -> Any:
-    """The signed-copy response, read to the end (as `.body`) and closed, so no file handle stays open."""
+    """The signed-copy response, read to the end (as `.body`). The test client closes a streamed response once
+    it is read to the end (and so the file under it); closing it by hand would also close the database
+    connection, as at the end of a real request."""
     response = login(user).get(agreement.get_scan_url())
     response.body = b"".join(response.streaming_content) if response.streaming else b""
-    response.close()
     return response
 
 
@@ -171,7 +172,8 @@ def test_permission_matrix(world: SimpleNamespace, role: str, page: str, target:
     agreements_before = Agreement.objects.count()
 
     response = getattr(login(getattr(world, PERSONA[role])), method)(url, data)
-    response.close()  # a signed copy is an open file until the response is closed
+    if response.streaming:  # a signed copy is an open file until it is read to the end
+        b"".join(response.streaming_content)
 
     if response.status_code == 200 and expected != 200 and response.context and "form" in response.context:
         pytest.fail(f"expected {expected}, got 200 with form errors {response.context['form'].errors.as_data()}")
