@@ -1,10 +1,14 @@
-"""Accounts (users bound to one organization with one role) and the audit log."""
+"""Accounts (users bound to one organization with one role), the audit log and the notification outbox."""
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.personal_data import EncryptedCharField
 
 
 class Role(models.TextChoices):
@@ -46,6 +50,12 @@ class User(AbstractUser):
         help_text=_("The user sees this organization and everything under it."),
     )
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    mobile = EncryptedCharField(
+        _("mobile phone"),
+        blank=True,
+        default="",
+        help_text=_("For reminders by text message (deadlines of census campaigns). Leave empty for none."),
+    )
     may_reveal = models.BooleanField(
         _("may reveal personal data"),
         default=False,
@@ -149,3 +159,85 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class NotificationKind(models.TextChoices):
+    CAMPAIGN_OPENED = "campaign_opened", _("Census campaign opened")
+    CAMPAIGN_DEADLINE = "campaign_deadline", _("Census deadline in 3 days")
+    CAMPAIGN_OVERDUE = "campaign_overdue", _("Census tasks unanswered at the deadline")
+    LIFE_WARNING = "life_warning", _("Six-month rule warnings")
+    CERTIFICATE_CHECK = "certificate_check", _("Activity certificate yearly check due")
+    AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal due")
+    TRANSFER_PROMPT = "transfer_prompt", _("Away 6+ months: transfer the relationship")
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the application")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "NotificationQuerySet":
+        """Everyone reads their own notifications, and only those."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def inbox(self) -> "NotificationQuerySet":
+        return self.filter(channel=Channel.IN_APP, status=NotificationStatus.SENT)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.inbox().filter(read_at__isnull=True)
+
+    def due(self, now: datetime.datetime | None = None) -> "NotificationQuerySet":
+        return self.filter(status=NotificationStatus.PENDING, due_at__lte=now or timezone.now())
+
+
+class Notification(models.Model):
+    """A reminder (提醒) in the outbox: written once under a unique key, then sent once on its channel.
+
+    Sweeps write rows (a second sweep finds the key taken and writes nothing); the send step claims a row
+    with a conditional UPDATE, so a task run twice, or two workers, still send it once.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.IN_APP)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-due_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["recipient", "channel", "status", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "lanshan_party.context_processors.unread_notifications",
             ],
         },
     },
@@ -179,7 +180,7 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 
 # Celery: with REDIS_URL a real broker; without it tasks run eagerly in-process.
 REDIS_URL = os.getenv("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -187,8 +188,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5}
+# Publishing gives up within a second when Redis is down or unreachable: web requests never wait on the broker
+# (what a failed publish would have done is picked up by the next sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 0.4,
+    "socket_timeout": 5,
+}
+
+# The beat schedule: a few idempotent sweeps, never long-delayed tasks (Redis would redeliver those).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {"task": "lanshan_party.tasks.sweep_reminders", "schedule": 15 * 60},
+    "dispatch-due-notifications": {"task": "lanshan_party.tasks.dispatch_due_notifications", "schedule": 60},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -199,6 +215,10 @@ EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.Em
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "noreply@lanshan.local")
+# Text messages go through this class (a `send(phone, text)` method); the default writes them to the log.
+SMS_BACKEND = os.getenv("SMS_BACKEND", "lanshan_party.notifications.ConsoleSMSBackend")
+# The address users open the application at, for links in e-mails and text messages.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 
 # Uploads: refuse large bodies before Django reads them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))

@@ -19,6 +19,9 @@ accounts_patterns = (
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("reminders/", views.NotificationListView.as_view(), name="notification_list"),
+    path("reminders/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
+    path("reminders/<int:pk>/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("accounts/", include(accounts_patterns)),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

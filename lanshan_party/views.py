@@ -8,20 +8,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views import View
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from lanshan_party import audit, dashboard
 from lanshan_party.filters import AuditEntryFilter, UserFilter
 from lanshan_party.forms import LoginForm, UserCreateForm, UserUpdateForm
-from lanshan_party.models import AuditEntry, Role, User
+from lanshan_party.models import AuditEntry, Notification, Role, User
 from lanshan_party.tables import AuditEntryTable, UserTable
 
 
@@ -204,6 +206,36 @@ class AuditLogView(RoleRequiredMixin, ScopedListView):
     table_class = AuditEntryTable
     page_title = gettext_lazy("Audit log")
     template_name = "lanshan_party/auditentry_list.html"
+
+
+class NotificationListView(PageTitleMixin, ListView):
+    """The in-app inbox: the user's own reminders, newest first, unread ones marked."""
+
+    template_name = "lanshan_party/notification_list.html"
+    paginate_by = 30
+    page_title = gettext_lazy("Reminders")
+
+    def get_queryset(self) -> models.QuerySet:
+        return Notification.objects.visible_to(self.request.user).inbox().order_by("-sent_at", "-id")
+
+
+class NotificationOpenView(View):
+    """Mark one reminder read and go where it points."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notification = get_object_or_404(Notification.objects.visible_to(request.user).inbox(), pk=pk)
+        if notification.read_at is None:
+            Notification.objects.filter(pk=pk).update(read_at=timezone.now())
+        target = notification.link
+        if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            target = reverse("notification_list")
+        return redirect(target)
+
+
+class NotificationReadAllView(View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
+        return redirect("notification_list")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

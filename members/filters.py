@@ -6,7 +6,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.filters import ScopedFilterSet
-from members.models import Category, Member, OutflowStatus, Standing, Tag
+from lanshan_party.scoping import within_subtree
+from members.models import (
+    CampaignStatus,
+    Category,
+    CensusCampaign,
+    CensusStatus,
+    CensusTask,
+    Member,
+    OutflowStatus,
+    Standing,
+    Tag,
+)
 from organizations.models import PROVINCE_CHOICES, Organization
 
 NOT_AWAY = "home"
@@ -82,3 +93,39 @@ class MemberFilter(ScopedFilterSet):
         # Tags filtering joins through the M2M table; distinct keeps one row per member.
         qs = super().qs
         return qs.distinct() if self.form.is_bound and self.form.cleaned_data.get("tags") else qs
+
+
+class CensusTaskFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, full ID number or phone"), "type": "search"}),
+    )
+    campaign = django_filters.ModelChoiceFilter(label=_("campaign"), queryset=CensusCampaign.objects.all())
+    answered = django_filters.BooleanFilter(
+        label=_("answered"), field_name="answered_at", lookup_expr="isnull", exclude=True
+    )
+    result = django_filters.ChoiceFilter(label=_("result"), choices=CensusStatus.choices)
+    organization = django_filters.ModelChoiceFilter(
+        label=_("organization"), queryset=Organization.objects.in_tree(), method="in_organization"
+    )
+
+    scoped_dropdowns = {"campaign": CensusCampaign.objects.all(), "organization": Organization.objects.in_tree()}
+
+    class Meta:
+        model = CensusTask
+        fields = ["q", "campaign", "answered", "result", "organization"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(member__in=Member.objects.search(value))
+
+    def in_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
+        return within_subtree(queryset, value.path, "organization", "home_branch")
+
+
+class CampaignFilter(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=CampaignStatus.choices)
+
+    class Meta:
+        model = CensusCampaign
+        fields = ["status"]

@@ -4,6 +4,7 @@ that say what to do; dropdowns list only what the user may see."""
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,15 @@ from lanshan_party.personal_data import (
     normalize_phone,
     validate_id_number,
 )
-from members.models import LostCause, Member, Outflow
+from members.models import (
+    CensusCampaign,
+    CensusStatus,
+    CensusTask,
+    Holiday,
+    LostCause,
+    Member,
+    Outflow,
+)
 from organizations.forms import DateInput
 from organizations.models import PROVINCE_CHOICES, Organization
 
@@ -240,3 +249,139 @@ class TransitionForm(CrispyFormMixin, forms.Form):
         if event == "close":
             self.fields["note"].required = True
             self.fields["note"].error_messages["required"] = _("Say why the outflow is closed.")
+
+
+class CampaignForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
+    """A census campaign; its window can be proposed from the holiday of a year (lunar calendar)."""
+
+    rows = (("holiday", "year"), ("name",), ("starts_on", "ends_on"), ("organizations",), ("note",))
+
+    class Meta:
+        model = CensusCampaign
+        fields = ["holiday", "year", "name", "starts_on", "ends_on", "organizations", "note"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "organizations": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "holiday": gettext_lazy("With a holiday and a year, leave the name and dates empty to have them proposed."),
+        }
+        error_messages = {
+            "organizations": {"required": gettext_lazy("Tick at least one organization for the campaign to cover.")},
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = (
+            Organization.objects.visible_to(user).active().filter(kind__in=("county", "township", "flowing"))
+        )
+        for name in ("holiday", "year"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("members:campaign_window"),
+                    "hx-trigger": "change, load",
+                    "hx-include": "[name=holiday],[name=year]",
+                    "hx-target": "#campaign-window",
+                }
+            )
+        self.fields["name"].required = False
+        self.fields["starts_on"].required = False
+        self.fields["ends_on"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        from members.census import proposed_name, proposed_window
+
+        cleaned = super().clean()
+        holiday, year = cleaned.get("holiday"), cleaned.get("year")
+        if holiday and holiday != Holiday.OTHER:
+            if not year:
+                self.add_error("year", _("Give the year of the holiday, e.g. 2027."))
+            elif not 1900 <= year <= 2100:
+                self.add_error("year", _("Give a year between 1900 and 2100."))
+            else:
+                start, end = proposed_window(holiday, year)
+                cleaned["starts_on"] = cleaned.get("starts_on") or start
+                cleaned["ends_on"] = cleaned.get("ends_on") or end
+                cleaned["name"] = cleaned.get("name") or proposed_name(holiday, year)
+        for field, message in (
+            ("name", _("Give the campaign a name, or choose a holiday and year to have one proposed.")),
+            ("starts_on", _("Give the first day of the campaign, or choose a holiday and year.")),
+            ("ends_on", _("Give the deadline, or choose a holiday and year.")),
+        ):
+            if not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, message)
+        for field in ("name", "starts_on", "ends_on"):
+            if cleaned.get(field):
+                setattr(self.instance, field, cleaned[field])
+        return cleaned
+
+
+class CensusResultForm(CrispyFormMixin, forms.ModelForm):
+    """What the secretary found about one member: contacted or not, how, the result, and where they are now."""
+
+    rows = (
+        ("contacted", "channel"),
+        ("result",),
+        ("lost_cause",),
+        ("province", "city", "district"),
+        ("employer",),
+        ("note",),
+    )
+    submit_label = gettext_lazy("Save the result")
+    contacted = forms.TypedChoiceField(
+        label=gettext_lazy("contacted"),
+        choices=[("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Say whether the member was reached.")},
+    )
+    lost_cause = forms.ChoiceField(
+        label=gettext_lazy("cause of lost contact"), choices=[("", "---------"), *LostCause.choices], required=False
+    )
+    province = forms.ChoiceField(label=gettext_lazy("verified province"), choices=PROVINCE_CHOICES, required=False)
+    city = forms.CharField(label=gettext_lazy("verified city"), max_length=30, required=False)
+    district = forms.CharField(label=gettext_lazy("verified district / county"), max_length=30, required=False)
+    employer = forms.CharField(label=gettext_lazy("employer"), max_length=100, required=False)
+
+    class Meta:
+        model = CensusTask
+        fields = ["contacted", "channel", "result", "note"]
+        widgets = {"result": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "result": {"required": gettext_lazy("Choose what you found: normal, updated, lost or returned.")}
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["result"].required = True
+        self.fields["result"].choices = CensusStatus.choices
+        outflow = self.instance.member.current_outflow
+        if outflow is not None and not self.is_bound:
+            self.initial.update(
+                province=outflow.province, city=outflow.city, district=outflow.district, employer=outflow.employer
+            )
+        if self.instance.contacted is not None:
+            self.initial["contacted"] = "true" if self.instance.contacted else "false"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        result, contacted = cleaned.get("result"), cleaned.get("contacted")
+        if contacted and not cleaned.get("channel"):
+            self.add_error("channel", _("Say how the member was reached."))
+        if result == CensusStatus.LOST:
+            if contacted:
+                self.add_error("result", _("A member who was reached has not lost contact. Choose another result."))
+            if not cleaned.get("lost_cause"):
+                self.add_error("lost_cause", _("Choose the cause of lost contact, one of the seven official causes."))
+        if result == CensusStatus.UPDATED:
+            if not cleaned.get("province"):
+                self.add_error("province", _("Give the province where the member is now."))
+            if not cleaned.get("city"):
+                self.add_error("city", _("Give the city where the member is now."))
+        return cleaned
+
+    def whereabouts(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {key: data.get(key, "") for key in ("province", "city", "district", "employer")}

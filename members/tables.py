@@ -1,10 +1,11 @@
 """The member list table: personal data always masked here."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
+from members.models import CensusCampaign, CensusTask, Member
 
 STATUS_BADGES = {"registered": "secondary", "reported": "success", "lost": "danger"}
 # Columns a phone screen can do without; name, phone, destination and status stay visible.
@@ -73,3 +74,51 @@ class MemberTable(tables.Table):
             '<span class="badge rounded-pill text-bg-light border">{}</span>',
             ((t.name,) for t in record.tags.all()),
         )
+
+
+class CensusTaskTable(tables.Table):
+    member = tables.Column(verbose_name=_("member"), order_by=("member__name", "pk"))
+    destination = tables.Column(
+        verbose_name=_("destination"), accessor="member__current_outflow__destination", orderable=False, default="—"
+    )
+    phone = tables.Column(verbose_name=_("phone"), accessor="member__masked_phone", orderable=False, default="—")
+    organization = tables.Column(accessor="organization__display_name", order_by="organization__path", attrs=WIDE_ONLY)
+    result = tables.Column(default="")
+    answered_at = tables.DateTimeColumn(format="m-d H:i", attrs=WIDE_ONLY)
+    answer = tables.Column(verbose_name="", accessor="pk", orderable=False)
+
+    class Meta:
+        model = CensusTask
+        fields = ["member", "result", "phone", "destination", "organization", "answered_at", "answer"]
+        attrs = {"class": "table table-sm table-hover align-middle census-table"}
+
+    def render_member(self, record: CensusTask) -> str:
+        return format_html('<a href="{}">{}</a>', record.member.get_absolute_url(), record.member.name)
+
+    def render_result(self, record: CensusTask) -> str:
+        if not record.answered_at:
+            return format_html('<span class="badge text-bg-secondary">{}</span>', _("Not yet"))
+        colour = {"lost": "danger", "returned": "secondary", "updated": "info"}.get(record.result, "success")
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, record.get_result_display())
+
+    def render_answer(self, record: CensusTask) -> str:
+        label = _("Change") if record.answered_at else _("Answer")
+        style = "outline-secondary" if record.answered_at else "primary"
+        return format_html(
+            '<a class="btn btn-sm btn-{}" href="{}">{}</a>',
+            style,
+            reverse("members:censustask_answer", args=[record.pk]),
+            label,
+        )
+
+
+class CampaignTable(tables.Table):
+    name = tables.LinkColumn("members:campaign_detail", args=[tables.A("pk")])
+    starts_on = tables.DateColumn(format="Y-m-d")
+    ends_on = tables.DateColumn(format="Y-m-d")
+    tasks_n = tables.Column(verbose_name=_("tasks"), orderable=False)
+    answered_n = tables.Column(verbose_name=_("answered"), orderable=False)
+
+    class Meta:
+        model = CensusCampaign
+        fields = ["name", "status", "starts_on", "ends_on", "tasks_n", "answered_n"]

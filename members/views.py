@@ -1,11 +1,13 @@
-"""Member pages: list, detail with the outflow timeline, create / edit, reveal, and outflow steps."""
+"""Member pages: list, detail with the outflow timeline, create / edit, reveal, outflow steps, and census campaigns."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,19 +17,29 @@ from django.views.generic import DetailView, FormView
 from activities.models import Activity, Attendance, AttendanceStatus, RedPackage
 from activities.views import NEXT_STEPS
 from lanshan_party import audit
-from lanshan_party.models import AuditAction
+from lanshan_party.models import AuditAction, Role
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
     PageTitleMixin,
+    RoleRequiredMixin,
     ScopedListView,
     ScopedQuerysetMixin,
 )
-from members import actions
-from members.filters import MemberFilter
-from members.forms import MemberForm, OutflowForm, RevealForm, TransitionForm
-from members.models import LIFE_LEVEL_LABELS, Member, Outflow, OutflowEventKind, Standing
-from members.tables import MemberTable
+from members import actions, census
+from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter
+from members.forms import CampaignForm, CensusResultForm, MemberForm, OutflowForm, RevealForm, TransitionForm
+from members.models import (
+    LIFE_LEVEL_LABELS,
+    CensusCampaign,
+    CensusTask,
+    Holiday,
+    Member,
+    Outflow,
+    OutflowEventKind,
+    Standing,
+)
+from members.tables import CampaignTable, CensusTaskTable, MemberTable
 
 
 class MemberListView(ScopedListView):
@@ -283,3 +295,171 @@ def _add_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# ------------------------------------------------------------------------------------------- census
+
+CAMPAIGN_MANAGERS = (Role.ADMIN, Role.COUNTY)
+
+
+class CampaignListView(ScopedListView):
+    model = CensusCampaign
+    filterset_class = CampaignFilter
+    table_class = CampaignTable
+    page_title = gettext_lazy("Census campaigns")
+
+    def get_queryset(self) -> Any:
+        # Counts of the tasks the user answers for: a secretary sees their own progress, the county everything.
+        mine = CensusTask.objects.visible_to(self.request.user).values("pk")
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                tasks_n=Count("tasks", filter=Q(tasks__in=mine)),
+                answered_n=Count("tasks", filter=Q(tasks__in=mine, tasks__answered_at__isnull=False)),
+            )
+        )
+
+
+class CampaignCreateView(RoleRequiredMixin, AuditedCreateView):
+    allowed_roles = CAMPAIGN_MANAGERS
+    model = CensusCampaign
+    form_class = CampaignForm
+    page_title = gettext_lazy("New census campaign")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+
+class CampaignUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    allowed_roles = CAMPAIGN_MANAGERS
+    model = CensusCampaign
+    form_class = CampaignForm
+
+
+class CampaignWindowView(View):
+    """The window proposed for a holiday and year (htmx, shown under the campaign form's fields)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        holiday, year = request.GET.get("holiday", ""), request.GET.get("year", "")
+        context: dict[str, Any] = {}
+        if holiday in (Holiday.SPRING_FESTIVAL, Holiday.MID_AUTUMN) and year.isdigit() and 1900 <= int(year) <= 2100:
+            start, end = census.proposed_window(holiday, int(year))
+            context = {
+                "holiday": Holiday(holiday).label,
+                "day": census.holiday_date(holiday, int(year)),
+                "start": start,
+                "end": end,
+                "name": census.proposed_name(holiday, int(year)),
+            }
+        return render(request, "members/includes/campaign_window.html", context)
+
+
+class CampaignDetailView(ScopedQuerysetMixin, DetailView):
+    """A campaign's live progress: county-wide and per organization, least advanced first, with who is behind."""
+
+    model = CensusCampaign
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["members/includes/campaign_progress.html"]
+        return ["members/censuscampaign_detail.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        tasks = CensusTask.objects.visible_to(self.request.user).filter(campaign=self.object)
+        totals = tasks.progress()
+        totals["percent"] = round(100 * totals["answered"] / totals["tasks"]) if totals["tasks"] else 0
+        context["totals"] = totals
+        context["per_org"] = census.progress_by_organization(tasks)
+        context["manages"] = self.request.user.role in CAMPAIGN_MANAGERS
+        context["organizations"] = self.object.organizations.all()
+        return context
+
+
+class CampaignStepView(RoleRequiredMixin, ScopedQuerysetMixin, View):
+    """Open (creating the tasks) or close a campaign."""
+
+    allowed_roles = CAMPAIGN_MANAGERS
+    model = CensusCampaign
+
+    def post(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:
+        campaign = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if step == "open":
+                created = census.open_campaign(campaign, by=request.user)
+                messages.success(request, _("The campaign is open: %(count)d new tasks.") % {"count": created})
+            elif step == "close":
+                census.close_campaign(campaign, by=request.user)
+                messages.success(request, _("The campaign is closed."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(campaign)
+
+
+class CensusTaskListView(ScopedListView):
+    """The tasks the user answers for, unanswered first; on a phone, name, result, phone and the answer button."""
+
+    model = CensusTask
+    filterset_class = CensusTaskFilter
+    table_class = CensusTaskTable
+    select_related = ("member__current_outflow", "organization", "campaign")
+    page_title = gettext_lazy("Census tasks")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().order_by(F("answered_at").desc(nulls_first=True), "member__name", "pk")
+
+
+class CensusTaskAnswerView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+    """Record what was found about one member; the outflow follows through the outflow workflow."""
+
+    model = CensusTask
+    form_class = CensusResultForm
+    template_name = "members/censustask_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.task = get_object_or_404(
+            self.get_queryset().select_related("campaign", "member__current_outflow", "member__home_branch"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> Any:
+        return _("Census: %(member)s") % {"member": self.task.member}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.task}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(task=self.task, member=self.task.member, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            census.record_result(
+                self.task,
+                by=self.request.user,
+                contacted=data["contacted"],
+                channel=data.get("channel", ""),
+                result=data["result"],
+                note=data.get("note", ""),
+                lost_cause=data.get("lost_cause", ""),
+                whereabouts=form.whereabouts(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved the census result for %(member)s.") % {"member": self.task.member})
+        following = (
+            CensusTask.objects.visible_to(self.request.user)
+            .filter(campaign=self.task.campaign, answered_at__isnull=True)
+            .order_by("member__name", "pk")
+            .first()
+        )
+        if following is not None:
+            return redirect("members:censustask_answer", following.pk)
+        return redirect(reverse("members:censustask_list") + f"?campaign={self.task.campaign_id}")

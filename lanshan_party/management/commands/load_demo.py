@@ -16,11 +16,14 @@ from stdnum.cn import ric
 
 from activities import demo as activities_demo
 from activities.models import Activity, ActivityPhoto, Attendance, RedPackage
-from lanshan_party.models import Role, User
+from lanshan_party.models import Notification, Role, User
 from lanshan_party.personal_data import blind_index, normalize_phone
+from members import demo as members_demo
 from members.models import (
     OPEN_STATUSES,
     Category,
+    CensusCampaign,
+    CensusTask,
     Education,
     FlowReason,
     FlowScope,
@@ -1027,6 +1030,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  agreements: {organizations_demo.load(rng, today=today)}")
         contributions = services_demo.load(rng, today=today)
         self.stdout.write("  " + ", ".join(f"{name} {n}" for name, n in contributions.items()))
+        campaigns = members_demo.load(rng, today=today)
+        self.stdout.write(f"  census campaigns: {campaigns['campaigns']} with {campaigns['tasks']} tasks")
         self.stdout.write(
             self.style.SUCCESS(f"Organizational life and services loaded in {time.monotonic() - started:.1f}s.")
         )
@@ -1037,6 +1042,9 @@ class Command(BaseCommand):
         self.stdout.write("Deleting existing members, outflows, organizations and demo accounts …")
         with transaction.atomic():
             for model in (
+                Notification,
+                CensusTask,
+                CensusCampaign,
                 Attendance,
                 ActivityPhoto,
                 Activity,

@@ -1,0 +1,303 @@
+"""The one notification outbox: sweeps that write what is due, and the send step that delivers each row once.
+
+A reminder is a row with a unique key (who, what, which period). Sweeps find what has come due and
+insert rows with `ignore_conflicts`, so running a sweep twice writes nothing new. Sending claims a
+row with a conditional UPDATE (pending → sending), so a task delivered twice sends once. A worker that
+dies mid-send leaves the row in "sending"; `dispatch_due` puts it back after CLAIM_TIMEOUT.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus, Role, User
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
+# Kinds urgent enough to go out as a text message too, to users who gave a mobile number.
+SMS_KINDS = (NotificationKind.CAMPAIGN_DEADLINE, NotificationKind.CAMPAIGN_OVERDUE)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """What a sweep wants said to one user; it becomes one outbox row per channel."""
+
+    key: str
+    recipient: User
+    kind: str
+    subject: str
+    body: str
+    link: str = ""
+
+
+def write(reminders: Iterable[Reminder], *, due_at: datetime.datetime | None = None) -> int:
+    """Put the reminders in the outbox, on every channel the recipient can receive; keys already there are
+    skipped, so writing the same reminders again adds nothing. Returns the number of new rows."""
+    due_at = due_at or timezone.now()
+    rows = []
+    for reminder in reminders:
+        channels = [Channel.IN_APP]
+        if reminder.recipient.email:
+            channels.append(Channel.EMAIL)
+        if reminder.recipient.mobile and reminder.kind in SMS_KINDS:
+            channels.append(Channel.SMS)
+        for channel in channels:
+            rows.append(
+                Notification(
+                    key=f"{reminder.key}:{channel}",
+                    recipient=reminder.recipient,
+                    kind=reminder.kind,
+                    channel=channel,
+                    subject=reminder.subject[:200],
+                    body=reminder.body,
+                    link=reminder.link,
+                    due_at=due_at,
+                )
+            )
+    if not rows:
+        return 0
+    keys = [row.key for row in rows]
+    before = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(set(keys) - before)
+
+
+# ------------------------------------------------------------------------------------------- sending
+
+
+def _deliver(notification: Notification) -> None:
+    if notification.channel == Channel.IN_APP:
+        return  # marking it sent puts it in the inbox
+    link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else ""
+    text = "\n\n".join(part for part in (notification.body, link) if part)
+    if notification.channel == Channel.EMAIL:
+        send_mail(notification.subject, text, None, [notification.recipient.email], fail_silently=False)
+    elif notification.channel == Channel.SMS:
+        sms_backend().send(notification.recipient.mobile, f"{notification.subject} {link}".strip())
+
+
+def send(notification_id: int) -> str:
+    """Claim the notification and deliver it. Returns what happened: sent, retry, failed or skipped."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.PENDING, due_at__lte=now
+    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"  # sent already, being sent by another worker, or not due
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        with override(settings.LANGUAGE_CODE):
+            _deliver(notification)
+    except Exception as error:  # a mail server or gateway failure: retry later, then give up
+        logger.warning("Sending notification %s failed: %s", notification_id, error)
+        failed = notification.attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
+            due_at=now + datetime.timedelta(minutes=5 * 2**notification.attempts),
+            last_error=str(error)[:300],
+        )
+        return "failed" if failed else "retry"
+    Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def dispatch_due(now: datetime.datetime | None = None) -> int:
+    """Queue a send task for every due notification. With no broker (eager) the sends happen right here."""
+    from lanshan_party.tasks import send_notification
+
+    now = now or timezone.now()
+    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+        status=NotificationStatus.PENDING
+    )
+    ids = list(Notification.objects.due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:5000])
+    for pk in ids:
+        send_notification.apply_async(args=[pk])
+    return len(ids)
+
+
+class ConsoleSMSBackend:
+    """Writes text messages to the log. A real gateway is a class with the same `send`, named in SMS_BACKEND."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)
+
+
+class LocmemSMSBackend:
+    """Keeps text messages in memory, for tests."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        LocmemSMSBackend.outbox.append((phone, text))
+
+
+def sms_backend() -> ConsoleSMSBackend:
+    return import_string(settings.SMS_BACKEND)()
+
+
+# ------------------------------------------------------------------------------------------- recipients
+
+
+def secretaries_of(organization_ids: Iterable[int]) -> dict[int, list[User]]:
+    """{organization id: the active secretaries bound to it}: who answers for that organization's members."""
+    result: dict[int, list[User]] = defaultdict(list)
+    users = User.objects.filter(organization_id__in=set(organization_ids), role=Role.SECRETARY, is_active=True)
+    for user in users.order_by("pk"):
+        result[user.organization_id].append(user)
+    return result
+
+
+def county_users() -> list[User]:
+    return list(User.objects.filter(role__in=(Role.ADMIN, Role.COUNTY), is_active=True).order_by("pk"))
+
+
+def responsible_organization() -> Coalesce:
+    """The organization that answers for a member now: the flowing one while away under it, else the home branch."""
+    return Coalesce("flowing_org", "home_branch")
+
+
+# ------------------------------------------------------------------------------------------- sweeps
+
+
+def _digest(counts: dict[int, int], *, kind: str, key: str, subject: str, body: str, link: str) -> list[Reminder]:
+    """One reminder per secretary of each organization in counts ({organization id: members concerned})."""
+    reminders = []
+    for org_id, users in secretaries_of(counts).items():
+        for user in users:
+            values = {"count": counts[org_id]}
+            reminders.append(
+                Reminder(
+                    key=f"{key}:{user.pk}",
+                    recipient=user,
+                    kind=kind,
+                    subject=subject % values,
+                    body=body % values,
+                    link=f"{link}{'&' if '?' in link else '?'}organization={org_id}",
+                )
+            )
+    return reminders
+
+
+def _per_responsible_organization(members: QuerySet) -> dict[int, int]:
+    rows = members.annotate(responsible=responsible_organization()).order_by().values_list("responsible")
+    return dict(rows.annotate(n=Count("id")))
+
+
+def sweep_life_warnings(today: datetime.date | None = None) -> int:
+    """Once a month, each secretary hears how many of their members are at a six-month-rule warning level."""
+    from members.models import Member
+
+    today = today or timezone.localdate()
+    counts = _per_responsible_organization(Member.objects.life_warnings(today=today))
+    return write(
+        _digest(
+            counts,
+            kind=NotificationKind.LIFE_WARNING,
+            key=f"life:{today:%Y-%m}",
+            subject=_("%(count)d of your members have missed organizational life for 3 months or more"),
+            body=_("Open the warnings page to see who they are and what to do at each level."),
+            link=reverse("activities:life_warning_list"),
+        )
+    )
+
+
+def sweep_certificate_checks(today: datetime.date | None = None) -> int:
+    """Once a month, each secretary hears how many activity certificates (流动党员活动证) are due their yearly check."""
+    from members.models import Member, months_ago
+
+    today = today or timezone.localdate()
+    year_ago = months_ago(12, today)
+    due = Member.objects.filter(current_outflow__isnull=False).exclude(current_outflow__certificate_number="")
+    due = due.filter(
+        Q(current_outflow__certificate_checked_on__lte=year_ago)
+        | Q(current_outflow__certificate_checked_on__isnull=True, current_outflow__certificate_issued_on__lte=year_ago)
+    )
+    return write(
+        _digest(
+            _per_responsible_organization(due),
+            kind=NotificationKind.CERTIFICATE_CHECK,
+            key=f"certificate:{today:%Y-%m}",
+            subject=_("%(count)d activity certificates of your members are due their yearly check"),
+            body=_("Check each certificate with its member and record the date of the check on their outflow."),
+            link=reverse("members:member_list") + "?status=reported",
+        )
+    )
+
+
+def sweep_transfer_prompts(today: datetime.date | None = None) -> int:
+    """Once a month, each secretary hears how many members have been away 6+ months without a transfer (应转尽转)."""
+    from members.models import Member
+
+    today = today or timezone.localdate()
+    return write(
+        _digest(
+            _per_responsible_organization(Member.objects.needs_transfer(today)),
+            kind=NotificationKind.TRANSFER_PROMPT,
+            key=f"transfer:{today:%Y-%m}",
+            subject=_("%(count)d of your members have been away 6 months or more without a transfer"),
+            body=_("Transfer their organizational relationship to where they live now, or record why not."),
+            link=reverse("members:member_list") + "?needs_transfer=on",
+        )
+    )
+
+
+def sweep_agreement_renewals(today: datetime.date | None = None) -> int:
+    """County staff hear once about each agreement that ends within 60 days."""
+    from organizations.models import Agreement
+
+    today = today or timezone.localdate()
+    reminders = []
+    recipients = county_users()
+    for agreement in Agreement.objects.expiring(today=today):
+        for user in recipients:
+            reminders.append(
+                Reminder(
+                    key=f"agreement:{agreement.pk}:{agreement.valid_to}:{user.pk}",
+                    recipient=user,
+                    kind=NotificationKind.AGREEMENT_RENEWAL,
+                    subject=_("The agreement with %(counterpart)s ends on %(end)s")
+                    % {"counterpart": agreement.counterpart, "end": agreement.valid_to.isoformat()},
+                    body=_("Agree the renewal with the counterpart and record the new agreement."),
+                    link=agreement.get_absolute_url(),
+                )
+            )
+    return write(reminders)
+
+
+def sweep_campaigns(today: datetime.date | None = None) -> int:
+    """Census campaigns: opened, deadline in 3 days, and tasks unanswered at the deadline."""
+    from members.census import campaign_reminders
+
+    return write(campaign_reminders(today or timezone.localdate()))
+
+
+SWEEPS = {
+    "campaigns": sweep_campaigns,
+    "life_warnings": sweep_life_warnings,
+    "certificate_checks": sweep_certificate_checks,
+    "transfer_prompts": sweep_transfer_prompts,
+    "agreement_renewals": sweep_agreement_renewals,
+}
+
+
+def sweep_all(today: datetime.date | None = None) -> dict[str, int]:
+    """Run every sweep, then queue what is due. Returns the new outbox rows per sweep, and how many were queued."""
+    written = {name: sweep(today) for name, sweep in SWEEPS.items()}
+    written["queued"] = dispatch_due()
+    return written

@@ -1,0 +1,52 @@
+"""Celery tasks: thin wrappers that take ids, call a workflow function, and own their retries.
+
+Web code never calls `.delay()` itself: it calls `enqueue(task, ...)`, which publishes after the
+transaction commits and never lets a broker outage reach the user. Whatever a failed publish would
+have done is picked up by the next sweep, because every sweep works from database rows.
+"""
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 5}
+
+
+def enqueue(task: Any, *args: Any) -> None:
+    """Publish `task(*args)` once the current transaction commits; a broker that is down is logged, not raised."""
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=args, retry=False)
+        except Exception:  # any broker failure: the next sweep does the work later
+            logger.warning("Could not publish %s%r; the next sweep will pick it up.", task.name, args, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_notification(notification_id: int) -> str:
+    """Send one notification; a second run (or a second worker) finds it already claimed and does nothing."""
+    from lanshan_party import notifications
+
+    return notifications.send(notification_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def dispatch_due_notifications() -> int:
+    """Queue a send for every notification that is due (and reclaim sends a dead worker left half done)."""
+    from lanshan_party import notifications
+
+    return notifications.dispatch_due()
+
+
+@shared_task(acks_late=True, **RETRY)
+def sweep_reminders() -> dict[str, int]:
+    """Write the outbox rows of every reminder that has come due; safe to run any number of times."""
+    from lanshan_party import notifications
+
+    return notifications.sweep_all()

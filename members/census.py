@@ -1,0 +1,282 @@
+"""Census campaigns (摸排 / 三找): holiday windows from the lunar calendar, opening a campaign, recording results
+through the outflow workflow, progress, and the reminders the sweeps send."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lunar_python import Lunar
+
+from lanshan_party import audit
+from lanshan_party.models import AuditAction, NotificationKind, Role, User
+from lanshan_party.notifications import Reminder, county_users
+from members import actions
+from members.models import (
+    CampaignStatus,
+    CensusCampaign,
+    CensusStatus,
+    CensusTask,
+    Holiday,
+    Member,
+    OutflowStatus,
+    Standing,
+)
+from organizations.models import Organization
+
+BATCH = 5000
+DEADLINE_NOTICE_DAYS = 3
+
+# The census runs while members are home: from two weeks before Spring Festival to the Lantern Festival
+# (正月十五), and around Mid-Autumn through the National Day holiday.
+WINDOWS = {
+    Holiday.SPRING_FESTIVAL: (datetime.timedelta(days=-14), datetime.timedelta(days=14)),
+    Holiday.MID_AUTUMN: (datetime.timedelta(days=-5), datetime.timedelta(days=12)),
+}
+
+
+def holiday_date(holiday: str, year: int) -> datetime.date:
+    """The Gregorian date of the holiday in that year: lunar 1/1 (春节) or lunar 8/15 (中秋)."""
+    month, day = {Holiday.SPRING_FESTIVAL: (1, 1), Holiday.MID_AUTUMN: (8, 15)}[holiday]
+    solar = Lunar.fromYmd(year, month, day).getSolar()
+    return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def proposed_window(holiday: str, year: int) -> tuple[datetime.date, datetime.date]:
+    """The census window the county usually runs around the holiday of that year."""
+    day = holiday_date(holiday, year)
+    before, after = WINDOWS[holiday]
+    return day + before, day + after
+
+
+def proposed_name(holiday: str, year: int) -> str:
+    label = {Holiday.SPRING_FESTIVAL: "春节", Holiday.MID_AUTUMN: "中秋"}[holiday]
+    return f"{year}年{label}流动党员摸排"
+
+
+def members_in_scope(campaign: CensusCampaign) -> Any:
+    """Members in normal standing of the covered organizations' subtrees (home branch or flowing organization)."""
+    members = Member.objects.none()
+    for organization in campaign.organizations.all():
+        members = members | Member.objects.in_subtree(organization.path)
+    return members.filter(standing=Standing.NORMAL)
+
+
+@transaction.atomic
+def open_campaign(campaign: CensusCampaign, *, by: User) -> int:
+    """Open the campaign and give every member in scope a task. Opening again creates nothing new (the unique
+    (campaign, member) constraint and ignore_conflicts), so a double click or a retry is harmless.
+    Returns the number of tasks created."""
+    from lanshan_party.tasks import enqueue, sweep_reminders
+
+    campaign = CensusCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("This campaign is closed. Open a new campaign instead."))
+    if not campaign.organizations.exists():
+        raise ValidationError(_("Choose at least one organization for the campaign to cover."))
+    before = CensusTask.objects.filter(campaign=campaign).count()
+    rows = members_in_scope(campaign).order_by("pk").values_list("pk", "flowing_org_id", "home_branch_id")
+    batch: list[CensusTask] = []
+    for member_id, flowing_id, home_id in rows.iterator(chunk_size=BATCH):
+        batch.append(
+            CensusTask(
+                campaign=campaign, member_id=member_id, organization_id=flowing_id or home_id, home_branch_id=home_id
+            )
+        )
+        if len(batch) >= BATCH:
+            CensusTask.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    CensusTask.objects.bulk_create(batch, ignore_conflicts=True)
+    created = CensusTask.objects.filter(campaign=campaign).count() - before
+    if campaign.status == CampaignStatus.DRAFT:
+        campaign.status = CampaignStatus.OPEN
+        campaign.opened_at = timezone.now()
+        campaign.save(update_fields=["status", "opened_at", "updated_at"])
+        audit.record(
+            AuditAction.WORKFLOW, actor=by, obj=campaign, note=_("Opened with %(count)d tasks") % {"count": created}
+        )
+    # The reminders ("campaign opened") go out through the outbox; a broker that is down only delays them.
+    enqueue(sweep_reminders)
+    return created
+
+
+@transaction.atomic
+def close_campaign(campaign: CensusCampaign, *, by: User) -> CensusCampaign:
+    campaign = CensusCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("Only an open campaign can be closed."))
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at", "updated_at"])
+    audit.record(AuditAction.WORKFLOW, actor=by, obj=campaign, note=_("Closed"))
+    return campaign
+
+
+@transaction.atomic
+def record_result(
+    task: CensusTask,
+    *,
+    by: User,
+    contacted: bool,
+    channel: str,
+    result: str,
+    note: str = "",
+    lost_cause: str = "",
+    whereabouts: dict[str, Any] | None = None,
+) -> CensusTask:
+    """Record what the secretary found, and bring the member's outflow in line through the outflow workflow:
+    updated whereabouts, lost (into the lost register, with its cause), returned home, or found again."""
+    task = (
+        CensusTask.objects.select_for_update(of=("self",))
+        .select_related("campaign", "member__current_outflow")
+        .get(pk=task.pk)
+    )
+    if task.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("This campaign is closed: its results can no longer be changed."))
+    outflow = task.member.current_outflow
+    step_note = _("Census “%(campaign)s”: %(note)s") % {"campaign": task.campaign, "note": note or "—"}
+    if result in (CensusStatus.UPDATED, CensusStatus.LOST, CensusStatus.RETURNED) and outflow is None:
+        raise ValidationError(
+            {
+                "result": _(
+                    "This member has no open outflow: register a departure on their page first, or choose “normal”."
+                )
+            }
+        )
+    if result == CensusStatus.UPDATED:
+        if not whereabouts or not whereabouts.get("province") or not whereabouts.get("city"):
+            raise ValidationError({"result": _("Give the verified province and city when the information is updated.")})
+        if outflow.status == OutflowStatus.LOST:
+            outflow = actions.mark_found(outflow, by=by, note=step_note)
+        actions.update_whereabouts(outflow, by=by, note=step_note, **whereabouts)
+    elif result == CensusStatus.LOST:
+        if outflow.status != OutflowStatus.LOST:
+            actions.mark_lost(outflow, cause=lost_cause, by=by, note=step_note)
+    elif result == CensusStatus.RETURNED:
+        if outflow.status == OutflowStatus.LOST:
+            outflow = actions.mark_found(outflow, by=by, note=step_note)
+        actions.return_home(outflow, by=by, note=step_note)
+    elif result == CensusStatus.NORMAL and outflow is not None and outflow.status == OutflowStatus.LOST:
+        actions.mark_found(outflow, by=by, note=step_note)  # contacted again: out of the lost register
+    before = audit.snapshot(task)
+    task.contacted, task.channel, task.result, task.note = contacted, channel, result, note
+    task.answered_at, task.answered_by = timezone.now(), by
+    task.save()
+    audit.record_update(task, before, actor=by)
+    return task
+
+
+def progress_by_organization(tasks: Any) -> list[dict[str, Any]]:
+    """Per responsible organization: tasks, answered, lost, and the share answered, least advanced first."""
+    rows = list(
+        tasks.order_by()
+        .values("organization")
+        .annotate(
+            tasks=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            lost=Count("id", filter=Q(result=CensusStatus.LOST)),
+        )
+    )
+    names = dict(Organization.objects.filter(pk__in=[r["organization"] for r in rows]).values_list("pk", "name"))
+    secretaries: dict[int, list[str]] = {}
+    for org_id, name, username in User.objects.filter(
+        organization_id__in=names, role=Role.SECRETARY, is_active=True
+    ).values_list("organization_id", "full_name", "username"):
+        secretaries.setdefault(org_id, []).append(name or username)
+    for row in rows:
+        row["name"] = names.get(row["organization"], "")
+        row["secretaries"] = "、".join(secretaries.get(row["organization"], []))
+        row["percent"] = round(100 * row["answered"] / row["tasks"]) if row["tasks"] else 100
+    return sorted(rows, key=lambda r: (r["percent"], -r["tasks"], r["name"]))
+
+
+# ------------------------------------------------------------------------------------------- reminders
+
+
+def _task_recipients(tasks: Any) -> dict[int, tuple[User, int]]:
+    """{user id: (user, unanswered tasks)} for the secretaries of the responsible organizations and home branches,
+    and the township staff over those home branches. Secretaries hear only of their own organization's tasks."""
+    per_org = dict(tasks.order_by().values_list("organization").annotate(n=Count("id")))
+    per_home = dict(tasks.order_by().values_list("home_branch").annotate(n=Count("id")))
+    per_township: dict[int, int] = {}
+    for branch_id, township_id in Organization.objects.filter(pk__in=per_home).values_list("pk", "parent_id"):
+        per_township[township_id] = per_township.get(township_id, 0) + per_home[branch_id]
+    result: dict[int, tuple[User, int]] = {}
+    users = User.objects.filter(is_active=True).filter(
+        Q(role=Role.SECRETARY, organization_id__in=set(per_org) | set(per_home))
+        | Q(role=Role.TOWNSHIP, organization_id__in=per_township)
+    )
+    for user in users.order_by("pk"):
+        org = user.organization_id
+        # A home branch answers for all its members (away or not), a flowing organization for those under it.
+        count = per_township.get(org, 0) if user.role == Role.TOWNSHIP else per_home.get(org, per_org.get(org, 0))
+        result[user.pk] = (user, count)
+    return result
+
+
+def campaign_reminders(today: datetime.date) -> list[Reminder]:
+    """Reminders for open campaigns: opened (once), the deadline in 3 days, tasks still unanswered after it."""
+    reminders: list[Reminder] = []
+    for campaign in CensusCampaign.objects.filter(status=CampaignStatus.OPEN):
+        link = reverse("members:censustask_list") + f"?campaign={campaign.pk}"
+        values = {"campaign": campaign.name, "end": campaign.ends_on.isoformat()}
+        tasks = CensusTask.objects.filter(campaign=campaign)
+        for user, count in _task_recipients(tasks).values():
+            reminders.append(
+                Reminder(
+                    key=f"campaign-opened:{campaign.pk}:{user.pk}",
+                    recipient=user,
+                    kind=NotificationKind.CAMPAIGN_OPENED,
+                    subject=_("Census “%(campaign)s” is open: verify your members by %(end)s") % values,
+                    body=_("You have %(count)d members to verify.") % {"count": count},
+                    link=link,
+                )
+            )
+        unanswered = tasks.unanswered()
+        days_left = (campaign.ends_on - today).days
+        if 0 <= days_left <= DEADLINE_NOTICE_DAYS:
+            for user, count in _task_recipients(unanswered).values():
+                reminders.append(
+                    Reminder(
+                        key=f"campaign-deadline:{campaign.pk}:{user.pk}",
+                        recipient=user,
+                        kind=NotificationKind.CAMPAIGN_DEADLINE,
+                        subject=_("Census “%(campaign)s” ends on %(end)s: %(count)d members still to verify")
+                        % {**values, "count": count},
+                        body=_("Answer the remaining tasks before the deadline."),
+                        link=link + "&answered=false",
+                    )
+                )
+        if days_left < 0:
+            overdue = _task_recipients(unanswered)
+            for user, count in overdue.values():
+                reminders.append(
+                    Reminder(
+                        key=f"campaign-overdue:{campaign.pk}:{user.pk}",
+                        recipient=user,
+                        kind=NotificationKind.CAMPAIGN_OVERDUE,
+                        subject=_("Census “%(campaign)s” passed its deadline with %(count)d of your members unverified")
+                        % {**values, "count": count},
+                        body=_("Answer them now; the county follows the progress of every organization."),
+                        link=link + "&answered=false",
+                    )
+                )
+            total = unanswered.count()
+            if total:
+                for user in county_users():
+                    reminders.append(
+                        Reminder(
+                            key=f"campaign-overdue:{campaign.pk}:{user.pk}",
+                            recipient=user,
+                            kind=NotificationKind.CAMPAIGN_OVERDUE,
+                            subject=_("Census “%(campaign)s” passed its deadline with %(count)d tasks unanswered")
+                            % {**values, "count": total},
+                            body=_("The progress page shows which organizations are behind."),
+                            link=campaign.get_absolute_url(),
+                        )
+                    )
+    return reminders
