@@ -79,7 +79,13 @@ def open_campaign(campaign: CensusCampaign, *, by: User) -> int:
     if not campaign.organizations.exists():
         raise ValidationError(_("Choose at least one organization for the campaign to cover."))
     before = CensusTask.objects.filter(campaign=campaign).count()
-    rows = members_in_scope(campaign).order_by("pk").values_list("pk", "flowing_org_id", "home_branch_id")
+    # Members who have a task already are skipped here; ignore_conflicts covers two openings racing each other.
+    rows = (
+        members_in_scope(campaign)
+        .exclude(pk__in=CensusTask.objects.filter(campaign=campaign).values("member_id"))
+        .order_by("pk")
+        .values_list("pk", "flowing_org_id", "home_branch_id")
+    )
     batch: list[CensusTask] = []
     for member_id, flowing_id, home_id in rows.iterator(chunk_size=BATCH):
         batch.append(

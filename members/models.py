@@ -494,7 +494,7 @@ class Holiday(models.TextChoices):
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Under way")
     CLOSED = "closed", _("Closed")
 
 
@@ -516,7 +516,7 @@ class CensusCampaignQuerySet(models.QuerySet):
 class CensusCampaign(models.Model):
     """A census campaign (摸排 / 三找行动): every member in the covered organizations gets a task to verify."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("campaign name"), max_length=100)
     holiday = models.CharField(_("holiday"), max_length=16, choices=Holiday.choices, default=Holiday.OTHER)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     starts_on = models.DateField(_("starts on"))

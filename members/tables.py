@@ -83,7 +83,7 @@ class CensusTaskTable(tables.Table):
     )
     phone = tables.Column(verbose_name=_("phone"), accessor="member__masked_phone", orderable=False, default="—")
     organization = tables.Column(accessor="organization__display_name", order_by="organization__path", attrs=WIDE_ONLY)
-    result = tables.Column(default="")
+    result = tables.Column(empty_values=())
     answered_at = tables.DateTimeColumn(format="m-d H:i", attrs=WIDE_ONLY)
     answer = tables.Column(verbose_name="", accessor="pk", orderable=False)
 
@@ -97,7 +97,7 @@ class CensusTaskTable(tables.Table):
 
     def render_result(self, record: CensusTask) -> str:
         if not record.answered_at:
-            return format_html('<span class="badge text-bg-secondary">{}</span>', _("Not yet"))
+            return format_html('<span class="badge text-bg-secondary">{}</span>', _("Not answered"))
         colour = {"lost": "danger", "returned": "secondary", "updated": "info"}.get(record.result, "success")
         return format_html('<span class="badge text-bg-{}">{}</span>', colour, record.get_result_display())
 

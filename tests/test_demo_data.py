@@ -69,9 +69,30 @@ def test_the_demo_county_has_a_year_of_organizational_life_agreements_and_servic
     assert ServiceCase.objects.filter(kind="wage_recovery").exists()
     assert Recognition.objects.exists() and RepresentativePost.objects.exists() and HometownProject.objects.exists()
 
+    from members.models import CampaignStatus, CensusCampaign
+
+    campaigns = {c.status: c for c in CensusCampaign.objects.all()}
+    assert set(campaigns) == {CampaignStatus.CLOSED, CampaignStatus.OPEN}
+    finished, current = campaigns[CampaignStatus.CLOSED], campaigns[CampaignStatus.OPEN]
+    assert (
+        finished.holiday == "spring_festival"
+        and finished.tasks.count() == Member.objects.filter(standing="normal").count()
+    )
+    assert finished.tasks.filter(answered_at__isnull=False).count() > 0.9 * finished.tasks.count()
+    assert 0 < current.tasks.filter(answered_at__isnull=False).count() < current.tasks.count()
+
     client = Client()
     client.post("/login/", {"username": "county", "password": "lanshan-demo-2026"})
-    for url in ("/", "/dashboard/", "/activities/", "/activities/warnings/", "/organizations/agreements/"):
+    for url in (
+        "/",
+        "/dashboard/",
+        "/activities/",
+        "/activities/warnings/",
+        "/organizations/agreements/",
+        f"/members/census/{current.pk}/",
+        "/members/census/tasks/",
+        "/reminders/",
+    ):
         assert client.get(url).status_code == 200, url
 
 
