@@ -19,6 +19,7 @@ MASKERS = {
     "phone": mask_phone,
     "contact_phone": mask_phone,
     "partner_contact_phone": mask_phone,
+    "mobile": mask_phone,
 }
 
 

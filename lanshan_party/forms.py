@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lanshan_party.models import Role, User
+from lanshan_party.personal_data import mask_phone, normalize_phone
 from organizations.models import Organization, OrgKind
 
 # Which kinds of organization each scoped role may be bound to.
@@ -87,6 +88,17 @@ class UserFormBase(CrispyFormMixin, forms.ModelForm):
         self.fields["organization"].queryset = Organization.objects.visible_to(user).in_tree().active()
         self.fields["organization"].required = True
         self.fields["organization"].error_messages["required"] = _("Choose the organization this user belongs to.")
+        if self.instance.pk and self.instance.mobile:
+            self.initial["mobile"] = ""
+            self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
+                "masked": mask_phone(self.instance.mobile)
+            }
+
+    def clean_mobile(self) -> str:
+        raw = self.cleaned_data.get("mobile", "")
+        if not raw and self.instance.pk:
+            return self.instance.mobile  # the form never shows the stored number: empty keeps it
+        return normalize_phone(raw)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -110,7 +122,7 @@ class UserCreateForm(UserFormBase):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "role", "organization", "may_reveal"]
+        fields = ["username", "full_name", "email", "mobile", "role", "organization", "may_reveal"]
 
     def clean_password2(self) -> str:
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
@@ -139,7 +151,7 @@ class UserUpdateForm(UserFormBase):
 
     class Meta:
         model = User
-        fields = ["full_name", "email", "role", "organization", "may_reveal", "is_active"]
+        fields = ["full_name", "email", "mobile", "role", "organization", "may_reveal", "is_active"]
         labels = {"is_active": gettext_lazy("Account enabled")}
 
     def clean_new_password(self) -> str:

@@ -369,3 +369,28 @@ def test_the_audit_log_can_be_filtered_by_action(county):
 @pytest.mark.parametrize("persona", ["county_staff", "township", "secretary", "branch"])
 def test_only_administrators_see_the_audit_log(county, persona):
     assert login(getattr(county, persona)).get(reverse("accounts:audit_log")).status_code == 403
+
+
+def test_an_administrator_sets_a_users_mobile_for_text_reminders_and_the_form_never_shows_it_again(county):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    client = login(county.admin)
+    url = reverse("accounts:user_update", args=[county.secretary.pk])
+    form = client.get(url).context["form"]
+    data = {**{k: v for k, v in form.initial.items() if v is not None and k != "password"}, "mobile": "138 0013 8000"}
+    data.update(role=county.secretary.role, organization=county.huadu.pk, is_active="on", full_name="花都书记")
+    data.pop("may_reveal", None)
+    assert client.post(url, data).status_code == 302
+    county.secretary.refresh_from_db()
+    assert county.secretary.mobile == "13800138000"
+    page = client.get(url).content.decode()
+    assert "13800138000" not in page and "138****8000" in page
+    data["mobile"] = ""
+    client.post(url, data)
+    county.secretary.refresh_from_db()
+    assert county.secretary.mobile == "13800138000"  # empty keeps the stored number
+    data["mobile"] = "12345"
+    response = client.post(url, data)
+    assert "mobile" in response.context["form"].errors
