@@ -127,7 +127,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from members.models import LIFE_LEVEL_LABELS, Member, OutflowEvent
+        from members.models import LIFE_LEVEL_LABELS, CampaignStatus, CensusTask, Member, OutflowEvent
         from organizations.models import Agreement
 
         context = super().get_context_data(**kwargs)
@@ -138,6 +138,11 @@ class HomeView(TemplateView):
         ]
         context["expiring_agreements"] = (
             Agreement.objects.visible_to(self.request.user).expiring(days=60).order_by("valid_to")
+        )
+        context["census_due"] = (
+            CensusTask.objects.visible_to(self.request.user)
+            .filter(campaign__status=CampaignStatus.OPEN, answered_at__isnull=True)
+            .count()
         )
         context["recent_events"] = (
             OutflowEvent.objects.filter(outflow__member__in=members)

@@ -251,3 +251,13 @@ def test_the_progress_page_counts_per_organization_with_the_least_advanced_first
     partial = login(county.county_staff).get(campaign.get_absolute_url(), HTTP_HX_REQUEST="true")
     assert 'data-testid="per-organization"' in partial.content.decode()
     assert "<html" not in partial.content.decode()
+
+
+def test_the_home_page_tells_a_secretary_how_many_census_tasks_wait_for_them(county, campaign):
+    census.open_campaign(campaign, by=county.county_staff)
+    html = login(county.secretary).get(reverse("home")).content.decode()
+    assert 'data-testid="census-due"' in html and "1" in html
+    census.record_result(
+        CensusTask.objects.get(member=county.yuan), by=county.secretary, contacted=True, channel="phone", result="normal"
+    )
+    assert 'data-testid="census-due"' not in login(county.secretary).get(reverse("home")).content.decode()
