@@ -49,8 +49,9 @@ def figures(user: "User", year: int | None = None, today: datetime.date | None =
     away = members.filter(current_outflow__isnull=False)
 
     summary = members.summary()
-    provinces = away.order_by().values_list("current_outflow__province").annotate(n=Count("id"))
-    cities = away.order_by().values_list("current_outflow__province", "current_outflow__city").annotate(n=Count("id"))
+    cities = list(
+        away.order_by().values_list("current_outflow__province", "current_outflow__city").annotate(n=Count("id"))
+    )
     per_org = dict(away.order_by().values_list("flowing_org").annotate(n=Count("id")))
     org_names = {
         pk: short or name
@@ -58,7 +59,17 @@ def figures(user: "User", year: int | None = None, today: datetime.date | None =
             "pk", "short_name", "name"
         )
     }
-    statuses = dict(members.order_by().values_list("current_outflow__status").annotate(n=Count("id")))
+    # Provinces are the sums of their cities, and the outflow statuses follow from the summary: an open
+    # outflow is registered, reported or lost, and a member without one is at home.
+    provinces: dict[str, int] = {}
+    for province, _city, n in cities:
+        provinces[province] = provinces.get(province, 0) + n
+    statuses = {
+        None: summary["total"] - summary["away"],
+        OutflowStatus.REGISTERED: summary["away"] - summary["reported"] - summary["lost"],
+        OutflowStatus.REPORTED: summary["reported"],
+        OutflowStatus.LOST: summary["lost"],
+    }
 
     months = _months(today)
     activities = Activity.objects.visible_to(user).filter(date__gte=months[0], date__lte=today)
@@ -94,14 +105,14 @@ def figures(user: "User", year: int | None = None, today: datetime.date | None =
         "services": services,
         "projects": projects,
         "charts": {
-            "provinces": _top([(name, n) for (name, n) in provinces]),
+            "provinces": _top(list(provinces.items())),
             "cities": _top([(f"{province}{city}", n) for (province, city, n) in cities]),
             "organizations": _top(
                 [(org_names.get(pk, ""), n) if pk else (_("No flowing organization"), n) for pk, n in per_org.items()]
             ),
             "statuses": [
                 (str(OutflowStatus(status).label) if status else _("At home"), statuses[status])
-                for status in [None, *OutflowStatus.values]
+                for status in (None, OutflowStatus.REGISTERED, OutflowStatus.REPORTED, OutflowStatus.LOST)
                 if statuses.get(status)
             ],
             "months": [(f"{month:%Y-%m}", per_month.get(month, 0), rate(attendance.get(month))) for month in months],

@@ -73,3 +73,18 @@ def test_a_year_that_is_not_a_number_shows_this_year(county):
     response = login(county.admin).get(reverse("dashboard"), {"year": "abc"})
     assert response.status_code == 200
     assert response.context["figures"]["year"] == timezone.localdate().year
+
+
+def test_the_outflow_status_chart_agrees_with_a_direct_count(county):
+    from django.db.models import Count
+
+    from members import actions
+    from members.models import Member, OutflowStatus
+
+    actions.mark_lost(county.ma_outflow, cause="other", by=county.admin)
+    actions.report_arrival(county.yuan_outflow, by=county.admin)
+    charts = dashboard.figures(county.admin)["charts"]
+    direct = dict(Member.objects.values_list("current_outflow__status").annotate(n=Count("id")).order_by())
+    labels = {None: "在家", **{s.value: str(s.label) for s in OutflowStatus}}
+    assert dict(charts["statuses"]) == {labels[status]: n for status, n in direct.items()}
+    assert dict(charts["provinces"]) == {"广东省": 1, "云南省": 1}
