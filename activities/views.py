@@ -19,6 +19,7 @@ from activities.forms import ActivityForm, AttendanceForm, RedPackageForm, activ
 from activities.models import Activity, ActivityPhoto, Attendance, AttendanceStatus, RedPackage
 from activities.tables import ActivityTable, LifeWarningTable, RedPackageTable
 from lanshan_party import audit, uploads
+from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -45,10 +46,11 @@ NEXT_STEPS = {
 }
 
 
-class ActivityListView(ScopedListView):
+class ActivityListView(LedgerExportMixin, ScopedListView):
     model = Activity
     filterset_class = ActivityFilter
     table_class = ActivityTable
+    ledger = "activities"
     select_related = ("organization",)
     page_title = gettext_lazy("Activities")
 

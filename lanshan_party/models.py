@@ -241,3 +241,117 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# ---------------------------------------------------------------- ledgers (台账导出 / 台账导入)
+
+from lanshan_party.uploads import RandomName  # noqa: E402 - kept with the ledger models it serves
+
+
+class LedgerFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel workbook (.xlsx)")
+    CSV = "csv", _("CSV text (.csv)")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    RUNNING = "running", _("Exporting")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    REJECTED = "rejected", _("File refused")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Discarded")
+
+
+class LedgerJobQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "LedgerJobQuerySet":
+        """Each user sees the exports and imports they started; administrators see everybody's."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """A ledger export (台账导出): who asked for which ledger, from which list page with which filters and sort,
+    masked or not (and why not), its progress, and the file, kept for a while in the export history."""
+
+    user = models.ForeignKey(User, verbose_name=_("exported by"), on_delete=models.CASCADE, related_name="+")
+    ledger = models.CharField(_("ledger"), max_length=30)
+    format = models.CharField(_("format"), max_length=4, choices=LedgerFormat.choices, default=LedgerFormat.XLSX)
+    # The list page the export was asked from and its query string (filters and sort): the job rebuilds that
+    # page's queryset, scoped to the user, when it runs.
+    source = models.CharField(max_length=200)
+    query = models.TextField(blank=True)
+    filters = models.TextField(_("filters"), blank=True)
+    masked = models.BooleanField(_("personal data masked"), default=True)
+    reason = models.CharField(_("reason for full personal data"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total = models.PositiveIntegerField(_("rows expected"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(upload_to=RandomName("ledgers/exports"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("file kept until"), null=True, blank=True)
+
+    objects = LedgerJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ledger} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.ledger
+
+
+class ImportBatch(models.Model):
+    """A ledger import (台账导入): an uploaded workbook, checked row by row, previewed with its faults, then
+    imported as one audited event (all rows or none, unless the user chose to import the valid rows only)."""
+
+    user = models.ForeignKey(User, verbose_name=_("imported by"), on_delete=models.CASCADE, related_name="+")
+    ledger = models.CharField(_("ledger"), max_length=30)
+    file = models.FileField(upload_to=RandomName("ledgers/imports"), max_length=200, blank=True)
+    original_name = models.CharField(_("file"), max_length=200)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    valid_only = models.BooleanField(_("valid rows only"), default=False)
+    message = models.TextField(_("problem with the file"), blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with faults"), default=0)
+    error_count = models.PositiveIntegerField(_("faults"), default=0)
+    # [{"row": Excel row, "column": header ("" for the whole row), "message": ...}], the first ones only: the
+    # marked workbook carries every fault.
+    errors = models.JSONField(_("faults"), default=list, blank=True)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    marked_file = models.FileField(upload_to=RandomName("ledgers/marked"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = LedgerJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -204,6 +204,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "lanshan_party.tasks.sweep_reminders", "schedule": 15 * 60},
     "dispatch-due-notifications": {"task": "lanshan_party.tasks.dispatch_due_notifications", "schedule": 60},
+    "expire-ledger-files": {"task": "lanshan_party.ledgers.tasks.expire_ledger_files", "schedule": 3600},
 }
 
 if REDIS_URL:
@@ -246,3 +247,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Ledgers (Excel export and import). Exports of up to LEDGER_EXPORT_SYNC_ROWS rows download at once; larger ones, and
+# imports of more than LEDGER_IMPORT_SYNC_ROWS rows, run as background jobs with a progress bar. Without Redis
+# (eager Celery) such jobs run in a thread of the web process, so the progress page still works in development.
+LEDGER_EXPORT_SYNC_ROWS = envint("LEDGER_EXPORT_SYNC_ROWS", "2000")
+LEDGER_IMPORT_SYNC_ROWS = envint("LEDGER_IMPORT_SYNC_ROWS", "500")
+LEDGER_FILES_KEEP_HOURS = envint("LEDGER_FILES_KEEP_HOURS", "24")
+LEDGER_IMPORT_MAX_BYTES = envint("LEDGER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+LEDGER_IMPORT_MAX_ROWS = envint("LEDGER_IMPORT_MAX_ROWS", "50000")
+LEDGER_EAGER_JOBS_IN_THREAD = True

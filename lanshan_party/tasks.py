@@ -50,3 +50,11 @@ def sweep_reminders() -> dict[str, int]:
     from lanshan_party import notifications
 
     return notifications.sweep_all()
+
+
+from lanshan_party.ledgers.tasks import (  # noqa: E402,F401 - registers the ledger tasks with the worker
+    check_import_task,
+    expire_ledger_files,
+    export_ledger_task,
+    import_ledger_task,
+)

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, FormView
 from activities.models import Activity, Attendance, AttendanceStatus, RedPackage
 from activities.views import NEXT_STEPS
 from lanshan_party import audit
+from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import AuditAction, Role
 from lanshan_party.views import (
     AuditedCreateView,
@@ -42,10 +43,11 @@ from members.models import (
 from members.tables import CampaignTable, CensusTaskTable, MemberTable
 
 
-class MemberListView(ScopedListView):
+class MemberListView(LedgerExportMixin, ScopedListView):
     model = Member
     filterset_class = MemberFilter
     table_class = MemberTable
+    ledger = "members"
     select_related = ("home_branch", "flowing_org", "current_outflow")
     prefetch_related = ("tags",)
     page_title = gettext_lazy("Members")
@@ -401,7 +403,7 @@ class CampaignStepView(RoleRequiredMixin, ScopedQuerysetMixin, View):
         return redirect(campaign)
 
 
-class CensusTaskListView(ScopedListView):
+class CensusTaskListView(LedgerExportMixin, ScopedListView):
     """The tasks the user answers for, unanswered first; on a phone, name, result, phone and the answer button."""
 
     model = CensusTask
@@ -409,6 +411,7 @@ class CensusTaskListView(ScopedListView):
     table_class = CensusTaskTable
     select_related = ("member__current_outflow", "organization", "campaign")
     page_title = gettext_lazy("Census tasks")
+    ledger = "census_results"
 
     def get_queryset(self) -> Any:
         return super().get_queryset().order_by(F("answered_at").desc(nulls_first=True), "member__name", "pk")

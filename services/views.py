@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
+from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import Role
 from lanshan_party.views import (
     AuditedCreateView,
@@ -73,10 +74,11 @@ class ServiceItemUpdateView(RoleRequiredMixin, AuditedUpdateView):
 # ---------------------------------------------------------------- service cases
 
 
-class ServiceCaseListView(ScopedListView):
+class ServiceCaseListView(LedgerExportMixin, ScopedListView):
     model = ServiceCase
     filterset_class = ServiceCaseFilter
     table_class = ServiceCaseTable
+    ledger = "service_cases"
     select_related = ("organization", "member", "service_item")
     page_title = gettext_lazy("Services and mediations")
 

@@ -258,6 +258,10 @@ def test_the_home_page_tells_a_secretary_how_many_census_tasks_wait_for_them(cou
     html = login(county.secretary).get(reverse("home")).content.decode()
     assert 'data-testid="census-due"' in html and "1" in html
     census.record_result(
-        CensusTask.objects.get(member=county.yuan), by=county.secretary, contacted=True, channel="phone", result="normal"
+        CensusTask.objects.get(member=county.yuan),
+        by=county.secretary,
+        contacted=True,
+        channel="phone",
+        result="normal",
     )
     assert 'data-testid="census-due"' not in login(county.secretary).get(reverse("home")).content.decode()

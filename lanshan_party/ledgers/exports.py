@@ -1,0 +1,325 @@
+"""Ledger exports: the list-page mixin that offers them, the job that rebuilds the page's own queryset (scoped to the
+user who asked, filtered and sorted as the page was) and streams it to a file, its audit entry, and expiry.
+
+Small exports run within the request and download at once; larger ones run as a background job with a progress bar.
+"""
+
+import datetime
+import io
+import logging
+import tempfile
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files import File
+from django.db import InterfaceError, OperationalError, models, transaction
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from lanshan_party import audit
+from lanshan_party.ledgers import progress, tasks
+from lanshan_party.ledgers.definitions import LEDGERS, Ledger
+from lanshan_party.ledgers.forms import ExportForm
+from lanshan_party.ledgers.xlsx import write_csv, write_xlsx
+from lanshan_party.middleware import client_ip
+from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportStatus, LedgerFormat
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 2000  # rows fetched from the database at a time
+STALLED_AFTER = datetime.timedelta(hours=1)  # a running job quiet this long died with its worker: it may start over
+CONTENT_TYPES = {
+    LedgerFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    LedgerFormat.CSV: "text/csv; charset=utf-8",
+}
+
+
+class ExportError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- the list page
+
+
+class LedgerExportMixin:
+    """A list page that exports as a ledger: POSTing the export form to the page (with its query string) exports
+    exactly the rows the page lists, scoped, filtered and sorted as shown, without the pagination."""
+
+    ledger: str = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        ledger = LEDGERS[self.ledger]
+        user = self.request.user  # type: ignore[attr-defined]
+        context["ledger_export"] = {
+            "ledger": ledger,
+            "form": ExportForm(user=user),
+            "may_import": ledger.may_import(user),
+        }
+        return context
+
+    def ledger_rows(self) -> QuerySet:
+        """The page's rows: its scoped queryset through its filters, ordered by its table's sort."""
+        view: Any = self
+        filterset = view.get_filterset(view.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not view.get_strict():
+            rows = filterset.qs
+        else:
+            rows = filterset.queryset.none()
+        table = view.get_table_class()(data=rows, **view.get_table_kwargs())
+        RequestConfig(view.request, paginate=False).configure(table)
+        self.ledger_description = describe(filterset, table)
+        return table.data.data
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ExportForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(request.get_full_path())
+        rows = self.ledger_rows()
+        job = ExportJob.objects.create(
+            user=request.user,
+            ledger=self.ledger,
+            format=form.cleaned_data["format"],
+            source=request.path,
+            query=request.GET.urlencode(),
+            filters=self.ledger_description,
+            masked=not form.cleaned_data["full"],
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+            total=rows.count(),
+        )
+        if job.total <= settings.LEDGER_EXPORT_SYNC_ROWS:
+            run(job.pk)
+            job.refresh_from_db()
+            if job.status == ExportStatus.DONE:
+                return download(job)
+        else:
+            tasks.start(tasks.export_ledger_task, job.pk)
+        return redirect("ledgers:export_detail", pk=job.pk)
+
+
+def describe(filterset: Any, table: Any) -> str:
+    """The page's filters and sort in words, for the title row and the export history."""
+    parts = []
+    form = filterset.form
+    if form.is_bound and form.is_valid():
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if value in (None, "", [], (), False) or (isinstance(value, QuerySet) and not value.exists()):
+                continue
+            parts.append(f"{field.label}：{_display(field, value)}")
+    for alias in table.order_by or ():
+        name = alias.lstrip("-")
+        if name in table.columns:
+            direction = _("descending") if alias.startswith("-") else _("ascending")
+            parts.append(
+                _("sorted by %(column)s, %(direction)s")
+                % {"column": table.columns[name].header, "direction": direction}
+            )
+    return "；".join(parts)
+
+
+def _display(field: Any, value: Any) -> str:
+    if value is True:
+        return _("yes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, QuerySet | list | tuple):
+        return "、".join(_display(field, item) for item in value)
+    if isinstance(value, models.Model):
+        return getattr(value, "display_name", None) or str(value)
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        return str(dict((str(key), label) for key, label in choices).get(str(value), value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- the job
+
+
+def source_rows(job: ExportJob) -> tuple[QuerySet, str]:
+    """Rebuild the rows of the page the export was asked from, as that page shows them to the job's user, and its
+    filters in words."""
+    try:
+        match = resolve(job.source)
+    except Resolver404:
+        raise ExportError(f"{job.source} is not a page") from None
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, LedgerExportMixin) or view_class.ledger != job.ledger:
+        raise ExportError(f"{job.source} does not export the {job.ledger} ledger")
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = job.source
+    request.GET = QueryDict(job.query)
+    request.user = job.user
+    request.META = {"REMOTE_ADDR": job.ip or "", "SERVER_NAME": "ledger-export", "SERVER_PORT": "80"}
+    view = view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    rows = view.ledger_rows()
+    ledger = LEDGERS[job.ledger]
+    if ledger.select_related:
+        rows = rows.select_related(*ledger.select_related)
+    if ledger.defer:
+        rows = rows.defer(*ledger.defer)
+    return rows.prefetch_related(None).prefetch_related(*ledger.prefetch_related), view.ledger_description
+
+
+def county_name() -> str:
+    from organizations.models import Organization, OrgKind
+
+    return Organization.objects.filter(kind=OrgKind.COUNTY).values_list("name", flat=True).first() or ""
+
+
+def title_row(job: ExportJob, ledger: Ledger) -> str:
+    parts = [
+        f"{county_name()}{ledger.title}",
+        _("exported %(date)s") % {"date": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
+    ]
+    parts.append(_("filters: %(filters)s") % {"filters": job.filters} if job.filters else _("no filters"))
+    parts.append(_("personal data masked") if job.masked else _("full personal data"))
+    return "　".join(parts)
+
+
+def write(job: ExportJob, target: IO[bytes], *, on_progress: Any = None) -> int:
+    """Stream the job's rows into target (xlsx or CSV); returns the number of rows. Constant memory at any size."""
+    ledger = LEDGERS[job.ledger]
+    rows, filters = source_rows(job)
+    if not job.filters:
+        job.filters = filters
+    if not job.user.may_reveal:
+        job.masked = True  # the right to full data is checked again when the job runs: it may have been withdrawn
+    with translation.override(settings.LANGUAGE_CODE):
+        row = ledger.row_function(masked=job.masked)
+        values = (row(obj, number) for number, obj in enumerate(rows.iterator(chunk_size=CHUNK_ROWS), 1))
+        if job.format == LedgerFormat.CSV:
+            text = io.TextIOWrapper(target, encoding="utf-8", newline="")
+            try:
+                return write_csv(text, columns=ledger.sheet_columns(), rows=values, progress=on_progress)
+            finally:
+                text.flush()
+                text.detach()
+        return write_xlsx(
+            target,
+            title=title_row(job, ledger),
+            sheet=str(ledger.title),
+            columns=ledger.sheet_columns(),
+            rows=values,
+            progress=on_progress,
+        )
+
+
+def record(job: ExportJob) -> None:
+    ledger = LEDGERS[job.ledger]
+    with translation.override(settings.LANGUAGE_CODE):
+        what = (
+            _("personal data masked")
+            if job.masked
+            else _("full ID numbers and phones, because: %(reason)s") % {"reason": job.reason}
+        )
+        note = _("%(ledger)s: %(rows)d rows, %(what)s. Filters: %(filters)s") % {
+            "ledger": ledger.title,
+            "rows": job.row_count,
+            "what": what,
+            "filters": job.filters or _("none"),
+        }
+        audit.record(
+            AuditAction.EXPORT,
+            actor=job.user,
+            obj=job,
+            object_repr=str(ledger.title),
+            changes={"rows": [None, job.row_count], "masked": [None, job.masked]},
+            note=note,
+            ip=job.ip,
+        )
+
+
+def _claim(job_id: int) -> bool:
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.RUNNING, started_at=now
+    )
+    if not claimed:  # a task delivered again after its worker died mid-way starts over
+        claimed = ExportJob.objects.filter(
+            pk=job_id, status=ExportStatus.RUNNING, started_at__lt=now - STALLED_AFTER
+        ).update(started_at=now)
+    return bool(claimed)
+
+
+def run(job_id: int) -> str:
+    """Run one export job: write its file, keep it for the history, audit it. A second delivery does nothing."""
+    if not _claim(job_id):
+        return "skipped"
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    expire_files()
+    try:
+        with tempfile.TemporaryFile() as target:
+            job.row_count = write(job, target, on_progress=lambda done: progress.set("export", job.pk, done))
+            target.seek(0)
+            with transaction.atomic():
+                job.file.save(f"ledger.{job.format}", File(target), save=False)
+                job.status = ExportStatus.DONE
+                job.finished_at = timezone.now()
+                job.expires_at = job.finished_at + datetime.timedelta(hours=settings.LEDGER_FILES_KEEP_HOURS)
+                job.save()
+                record(job)
+    except (OperationalError, InterfaceError):
+        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.PENDING)  # the retry claims it again
+        raise
+    except Exception:
+        logger.exception("Ledger export %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The export stopped on an unexpected error, which has been logged. Try again, or tell the administrator."
+            ),
+        )
+        return ExportStatus.FAILED
+    return ExportStatus.DONE
+
+
+def download_name(job: ExportJob) -> str:
+    ledger = LEDGERS.get(job.ledger)
+    title = str(ledger.title) if ledger else job.ledger
+    return f"{title}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
+
+
+def download(job: ExportJob) -> FileResponse:
+    """Send a finished export's file to a user the calling view has checked."""
+    handle = job.file.open("rb")
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(job), content_type=CONTENT_TYPES[job.format]
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def expire_files(now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports and imports past their keeping time. Cheap when there is nothing to do."""
+    now = now or timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(status=ExportStatus.DONE, expires_at__lt=now):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.EXPIRED, file="")
+        count += 1
+    kept_since = now - datetime.timedelta(hours=settings.LEDGER_FILES_KEEP_HOURS)
+    stale = ImportBatch.objects.filter(created_at__lt=kept_since).filter(~Q(file="") | ~Q(marked_file=""))
+    for batch in stale:
+        batch.file.delete(save=False)
+        batch.marked_file.delete(save=False)
+        changes: dict[str, Any] = {"file": "", "marked_file": ""}
+        if batch.status == ImportStatus.CHECKED:
+            changes["status"] = ImportStatus.CANCELLED
+        ImportBatch.objects.filter(pk=batch.pk).update(**changes)
+        count += 1
+    return count

@@ -1,0 +1,372 @@
+"""Ledger imports: an uploaded workbook is checked as a file, then row by row with the same forms as the pages, previewed
+with every fault at its Excel row and column, and imported as one audited event — all rows or none, unless the user
+chose to import the valid rows only.
+
+Rows are read in batches; each batch costs a fixed number of queries to check (see importers.py). The preview and the
+import run the same code: the preview writes nothing (or, for organizations, writes and rolls back), the import keeps.
+"""
+
+import itertools
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from lanshan_party import audit
+from lanshan_party.ledgers import progress
+from lanshan_party.ledgers.definitions import CHOICE, LEDGERS, Ledger
+from lanshan_party.ledgers.sheets import CellReader, RawRow, data_rows, find_layout
+from lanshan_party.ledgers.xlsx import (
+    LedgerFileError,
+    SheetColumn,
+    check_workbook,
+    neutralize,
+    open_workbook,
+    write_xlsx,
+)
+from lanshan_party.models import AuditAction, ImportBatch, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+BATCH_ROWS = 500  # rows checked together: one set of lookups per batch
+MAX_LISTED_FAULTS = 2000  # kept for the preview page; the marked workbook carries every fault
+MARKED_HEADER = "错误说明"
+BAD_FILL = PatternFill("solid", fgColor="FFFFC7CE")
+
+
+def unpacked_limit() -> int:
+    return max(50 * 1024 * 1024, 20 * settings.LEDGER_IMPORT_MAX_BYTES)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class Fault:
+    row: int
+    column: str  # the column's header; "" when the fault is about the whole row
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RowResult:
+    """What checking one row found: its faults, or what applying it will do (the importer's own payload)."""
+
+    row: int
+    faults: list[Fault] = field(default_factory=list)
+    action: str = ""  # "created", "updated" or "unchanged" when applied
+    payload: Any = None
+
+    def fault(self, column: str, message: str) -> None:
+        self.faults.append(Fault(self.row, column, message))
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    faults: list[Fault] = field(default_factory=list)
+    fault_count: int = 0
+    fault_rows: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+    kept: bool = False
+
+    def add(self, result: RowResult) -> None:
+        self.fault_rows += 1
+        self.fault_count += len(result.faults)
+        self.faults.extend(result.faults)
+
+
+# ---------------------------------------------------------------- running a batch
+
+
+def _batches(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def inspect(file: IO[bytes], name: str, ledger: Ledger) -> int:
+    """The file-level checks an upload must pass before it is stored: a real workbook of sane size whose header row has
+    the ledger's required columns. Returns the number of rows the sheet says it has (an estimate, to choose between
+    checking it at once and as a background job)."""
+    check_workbook(file, name, max_bytes=settings.LEDGER_IMPORT_MAX_BYTES, max_unpacked=unpacked_limit())
+    workbook = open_workbook(file, name)
+    try:
+        layout = find_layout(workbook, ledger, name)
+        declared = layout.sheet.max_row
+        if declared is None:
+            # No <dimension> (a streamed workbook, such as our own exports): count, but no further than needed to
+            # tell a small ledger from a large one.
+            limit = settings.LEDGER_IMPORT_SYNC_ROWS + 1
+            rows = layout.sheet.iter_rows(min_row=layout.header_row + 1, values_only=True)
+            declared = layout.header_row + sum(1 for _row in itertools.islice(rows, limit))
+    except LedgerFileError:
+        raise
+    except Exception:
+        logger.exception("Reading the header of %s", name)
+        raise LedgerFileError(
+            _("“%(name)s” could not be read. Save it again from Excel or WPS and upload it again.") % {"name": name}
+        ) from None
+    finally:
+        workbook.close()
+        file.seek(0)
+    # Only an estimate (formatted but empty rows count too): the row limit is enforced on the rows with data.
+    return max(declared - layout.header_row, 0)
+
+
+def process(batch: ImportBatch, *, commit: bool) -> Outcome:
+    """Check every row of the batch's file and, with commit, import it. Everything happens in one transaction that
+    is kept only when importing and either no row has a fault or the user chose to import the valid rows only."""
+    from lanshan_party.ledgers.importers import IMPORTERS
+
+    ledger = LEDGERS[batch.ledger]
+    outcome = Outcome()
+    with batch.file.open("rb") as file, translation.override(settings.LANGUAGE_CODE):
+        check_workbook(
+            file, batch.original_name, max_bytes=settings.LEDGER_IMPORT_MAX_BYTES, max_unpacked=unpacked_limit()
+        )
+        workbook = open_workbook(file, batch.original_name)
+        try:
+            layout = find_layout(workbook, ledger, batch.original_name)
+            importer = IMPORTERS[ledger.importer](ledger, batch.user, layout, batch.original_name)
+            with transaction.atomic():
+                for chunk in _batches(data_rows(layout), BATCH_ROWS):
+                    for result in importer.check(chunk):
+                        outcome.rows += 1
+                        if not result.faults and (commit or importer.writes_during_check):
+                            importer.apply_safely(result)
+                        if result.faults:
+                            outcome.add(result)
+                        else:
+                            outcome.counts[result.action] += 1
+                    progress.set("import", batch.pk, outcome.rows)
+                outcome.kept = commit and outcome.rows > 0 and (not outcome.fault_rows or batch.valid_only)
+                if outcome.kept:
+                    _record(batch, outcome)
+                else:
+                    transaction.set_rollback(True)
+        finally:
+            workbook.close()
+    return outcome
+
+
+def _record(batch: ImportBatch, outcome: Outcome) -> None:
+    """The import's one audit entry, and the batch marked done, in the transaction of the data itself."""
+    now = timezone.now()
+    counts = outcome.counts
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.DONE,
+        finished_at=now,
+        total_rows=outcome.rows,
+        created_count=counts["created"],
+        updated_count=counts["updated"],
+        unchanged_count=counts["unchanged"],
+        error_rows=outcome.fault_rows,
+        error_count=outcome.fault_count,
+        errors=[fault.as_dict() for fault in outcome.faults[:MAX_LISTED_FAULTS]],
+    )
+    ledger = LEDGERS[batch.ledger]
+    note = _(
+        "%(ledger)s from “%(file)s”: %(rows)d rows, %(created)d new, %(updated)d changed, %(unchanged)d unchanged"
+    ) % {
+        "ledger": ledger.title,
+        "file": batch.original_name,
+        "rows": outcome.rows,
+        "created": counts["created"],
+        "updated": counts["updated"],
+        "unchanged": counts["unchanged"],
+    }
+    if outcome.fault_rows:
+        note += _("; %(skipped)d rows with faults left out at the user's choice") % {"skipped": outcome.fault_rows}
+    audit.record(
+        AuditAction.IMPORT,
+        actor=batch.user,
+        obj=batch,
+        object_repr=f"{ledger.title} · {batch.original_name}",
+        changes={
+            "rows": [None, outcome.rows],
+            "created": [None, counts["created"]],
+            "updated": [None, counts["updated"]],
+        },
+        note=note,
+        ip=batch.ip,
+    )
+
+
+def check(batch_id: int) -> str:
+    """Check an uploaded ledger and prepare its preview (faults, what would change, the marked workbook)."""
+    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
+    if batch.status != ImportStatus.CHECKING:
+        return batch.status
+    try:
+        outcome = process(batch, commit=False)
+    except LedgerFileError as error:
+        _reject(batch, str(error))
+        return ImportStatus.REJECTED
+    _save_preview(batch, outcome)
+    return ImportStatus.CHECKED
+
+
+def run(batch_id: int) -> str:
+    """Import a confirmed batch. Locked, so a task delivered twice imports once; a second run finds it done."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("user").get(pk=batch_id)
+        if batch.status != ImportStatus.IMPORTING:
+            return batch.status
+        try:
+            outcome = process(batch, commit=True)
+        except LedgerFileError as error:
+            _reject(batch, str(error))
+            return ImportStatus.REJECTED
+        if not outcome.kept:
+            # Something changed since the preview (or the file is empty): nothing was written; show the faults now.
+            _save_preview(batch, outcome)
+            return ImportStatus.CHECKED
+    batch.refresh_from_db()
+    _discard_upload(batch)
+    return ImportStatus.DONE
+
+
+def _reject(batch: ImportBatch, message: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.REJECTED, message=message, checked_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    _discard_upload(batch)
+
+
+def _save_preview(batch: ImportBatch, outcome: Outcome) -> None:
+    counts = outcome.counts
+    batch.status = ImportStatus.CHECKED
+    batch.checked_at = timezone.now()
+    batch.total_rows = outcome.rows
+    batch.error_rows = outcome.fault_rows
+    batch.error_count = outcome.fault_count
+    batch.errors = [fault.as_dict() for fault in outcome.faults[:MAX_LISTED_FAULTS]]
+    batch.created_count, batch.updated_count, batch.unchanged_count = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
+    batch.message = "" if outcome.rows else _("The sheet has a header row but no rows of data under it.")
+    if outcome.faults:
+        write_marked(batch, outcome.faults)
+    batch.save()
+
+
+def _discard_upload(batch: ImportBatch) -> None:
+    """The uploaded ledger holds personal data in clear: it is deleted as soon as it is no longer needed."""
+    if batch.file:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+
+
+# ---------------------------------------------------------------- the marked workbook
+
+
+def write_marked(batch: ImportBatch, faults: Sequence[Fault]) -> None:
+    """The uploaded sheet again, every faulty cell filled red with its fault as a comment, and each faulty row's
+    faults in words in a last column, so the user can fix the file and upload it again. Streams row by row."""
+    ledger = LEDGERS[batch.ledger]
+    by_row: dict[int, list[str]] = {}
+    for fault in faults:
+        by_row.setdefault(fault.row, []).append(f"{fault.column}：{fault.message}" if fault.column else fault.message)
+    with batch.file.open("rb") as file, tempfile.TemporaryFile() as target:
+        source = open_workbook(file, batch.original_name)
+        try:
+            layout = find_layout(source, ledger, batch.original_name)
+            index_of = layout.index_of
+            faults_at: dict[tuple[int, int], str] = {}
+            for fault in faults:
+                if fault.column in index_of:
+                    key = (fault.row, index_of[fault.column])
+                    faults_at[key] = f"{faults_at[key]}\n{fault.message}" if key in faults_at else fault.message
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet(layout.sheet.title)
+            width = max(
+                (len(values) for values in layout.sheet.iter_rows(max_row=layout.header_row, values_only=True)),
+                default=1,
+            )
+            note_column = width + 1
+            sheet.column_dimensions[get_column_letter(note_column)].width = 60
+            sheet.freeze_panes = f"A{layout.header_row + 1}"
+            for number, cells in enumerate(layout.sheet.iter_rows(), 1):
+                values: list[Any] = []
+                for index in range(max(width, len(cells))):
+                    value = cells[index].value if index < len(cells) else None
+                    if isinstance(value, str):
+                        value = neutralize(value)  # a formula in the upload comes back as harmless text
+                    message = faults_at.get((number, index))
+                    if message is None:
+                        values.append(value)
+                        continue
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.fill = BAD_FILL
+                    cell.comment = Comment(message, "蓝山县流动党员管理平台", width=300, height=120)
+                    values.append(cell)
+                while len(values) < width:
+                    values.append(None)
+                if number == layout.header_row:
+                    header = WriteOnlyCell(sheet, value=MARKED_HEADER)
+                    header.font = Font(bold=True, color="FFC00000")
+                    values.append(header)
+                elif number in by_row:
+                    note = WriteOnlyCell(sheet, value=neutralize("；".join(by_row[number])))
+                    note.font = Font(color="FFC00000")
+                    values.append(note)
+                sheet.append(values)
+            workbook.save(target)
+        finally:
+            source.close()
+        target.seek(0)
+        if batch.marked_file:
+            batch.marked_file.delete(save=False)
+        batch.marked_file.save("marked.xlsx", File(target), save=False)
+
+
+# ---------------------------------------------------------------- the empty template
+
+
+def template_workbook(ledger: Ledger, target: IO[bytes]) -> None:
+    """An empty ledger in the official column order, with a second sheet saying what each column takes."""
+    reader = CellReader()
+    notes = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for column in ledger.columns:
+            if not column.field:
+                continue
+            if column.kind == CHOICE:
+                what = _("One of: %(choices)s") % {"choices": "、".join(reader.choices(column)[1])}
+                if column.help:
+                    what = f"{what}。{column.help}"
+            else:
+                what = str(column.help or "")
+            notes.append([column.header, _("required") if column.required else "", what])
+        write_xlsx(
+            target,
+            title=_("%(ledger)s (import template): fill in one row per line under the header")
+            % {"ledger": ledger.title},
+            sheet=str(ledger.title),
+            columns=ledger.sheet_columns(),
+            rows=[],
+            notes=(
+                _("How to fill in"),
+                [SheetColumn(_("Column"), 22), SheetColumn(_("Required"), 8), SheetColumn(_("What to write"), 80)],
+                notes,
+            ),
+        )

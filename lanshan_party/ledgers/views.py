@@ -1,0 +1,278 @@
+"""Ledger pages: the organization ledger, the export history with progress and downloads, and importing a ledger
+(upload, check, preview with every fault, confirm) with its history and the empty templates."""
+
+import io
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from lanshan_party import audit
+from lanshan_party.ledgers import exports, imports, progress, tasks
+from lanshan_party.ledgers.definitions import LEDGERS, importable_ledgers
+from lanshan_party.ledgers.exports import LedgerExportMixin
+from lanshan_party.ledgers.filters import ExportJobFilter, ImportBatchFilter, OrganizationLedgerFilter
+from lanshan_party.ledgers.forms import ConfirmImportForm, ImportUploadForm
+from lanshan_party.ledgers.tables import ExportJobTable, ImportBatchTable, OrganizationLedgerTable
+from lanshan_party.middleware import client_ip
+from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportStatus
+from lanshan_party.views import PageTitleMixin, ScopedListView, ScopedQuerysetMixin
+from organizations.models import Organization
+
+ERRORS_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class OrganizationLedgerView(LedgerExportMixin, ScopedListView):
+    model = Organization
+    filterset_class = OrganizationLedgerFilter
+    table_class = OrganizationLedgerTable
+    select_related = ("parent",)
+    ledger = "organizations"
+    page_title = gettext_lazy("Organization ledger")
+    template_name = "ledgers/organization_list.html"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().in_tree()
+
+
+# ---------------------------------------------------------------- exports
+
+
+class ExportListView(ScopedListView):
+    model = ExportJob
+    filterset_class = ExportJobFilter
+    table_class = ExportJobTable
+    select_related = ("user",)
+    page_title = gettext_lazy("Export history")
+    template_name = "ledgers/exportjob_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(keep_hours=settings.LEDGER_FILES_KEEP_HOURS, **kwargs)
+
+
+class ExportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
+    """One export: its progress while it runs (the status part is polled), then its download link."""
+
+    model = ExportJob
+    template_name = "ledgers/exportjob_detail.html"
+
+    def get_page_title(self) -> Any:
+        return _("Export: %(ledger)s") % {"ledger": LEDGERS[self.object.ledger].title}
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["ledgers/includes/export_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        done = job.row_count if job.status == ExportStatus.DONE else progress.get("export", job.pk) or 0
+        context.update(job_context(job.status in (ExportStatus.PENDING, ExportStatus.RUNNING), done, job.total))
+        context["stalled"] = (
+            job.status == ExportStatus.RUNNING and job.started_at < timezone.now() - exports.STALLED_AFTER
+        )
+        return context
+
+
+def job_context(running: bool, done: int, total: int) -> dict[str, Any]:
+    percent = 100 if not running else (min(99, round(100 * done / total)) if total else 0)
+    return {"running": running, "done": done, "total": total, "percent": percent}
+
+
+class ExportDownloadView(View):
+    """A finished export's file, to the user who asked for it (and administrators); to anyone else it does not exist."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
+        if job.status == ExportStatus.DONE and job.expires_at and job.expires_at < timezone.now():
+            exports.expire_files()
+            job.refresh_from_db()
+        if job.status != ExportStatus.DONE or not job.file:
+            messages.error(request, _("This file is no longer kept. Export the ledger again from its list page."))
+            return redirect("ledgers:export_detail", pk=job.pk)
+        if not job.masked and job.user_id != request.user.pk:
+            audit.record(
+                AuditAction.EXPORT,
+                actor=request.user,
+                obj=job,
+                object_repr=str(LEDGERS[job.ledger].title),
+                note=_("Downloaded %(user)s's export with full ID numbers and phones.") % {"user": job.user},
+            )
+        try:
+            return exports.download(job)
+        except FileNotFoundError:
+            raise Http404 from None
+
+
+# ---------------------------------------------------------------- imports
+
+
+class ImportListView(ScopedListView):
+    model = ImportBatch
+    filterset_class = ImportBatchFilter
+    table_class = ImportBatchTable
+    select_related = ("user",)
+    page_title = gettext_lazy("Import history")
+    template_name = "ledgers/importbatch_list.html"
+
+
+class ImportCreateView(PageTitleMixin, FormView):
+    """Upload a ledger. The file is checked at once as a file; its rows are checked next, and nothing is saved until
+    the user has seen the check and confirmed."""
+
+    form_class = ImportUploadForm
+    template_name = "ledgers/importbatch_form.html"
+    page_title = gettext_lazy("Import a ledger")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"ledger": self.request.GET.get("ledger", "members")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(ledgers=importable_ledgers(self.request.user), **kwargs)
+
+    def form_valid(self, form: ImportUploadForm) -> HttpResponse:
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch(
+            user=self.request.user,
+            ledger=form.cleaned_data["ledger"],
+            original_name=PurePath(upload.name).name[:200],
+            size=upload.size,
+            ip=client_ip(self.request),
+        )
+        batch.file.save("ledger.xlsx", upload, save=False)
+        batch.save()
+        rows = form.declared_rows
+        if rows <= settings.LEDGER_IMPORT_SYNC_ROWS:
+            tasks.check_import_task(batch.pk)
+        else:
+            tasks.start(tasks.check_import_task, batch.pk)
+        return redirect("ledgers:import_detail", pk=batch.pk)
+
+
+class ImportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
+    """The check of an uploaded ledger: what it would change and every fault at its row and column, then the confirm
+    button; after the import, what it did. While a check or an import runs, the status part is polled."""
+
+    model = ImportBatch
+    template_name = "ledgers/importbatch_detail.html"
+
+    def get_page_title(self) -> Any:
+        return _("Import: %(file)s") % {"file": self.object.original_name}
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["ledgers/includes/import_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        running = batch.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+        done = (progress.get("import", batch.pk) or 0) if running else batch.total_rows
+        context.update(job_context(running, done, batch.total_rows if batch.status == ImportStatus.IMPORTING else 0))
+        context["ledger"] = LEDGERS[batch.ledger]
+        context["errors_page"] = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
+        context["unlisted"] = max(batch.error_count - len(batch.errors), 0)
+        context["is_owner"] = batch.user_id == self.request.user.pk
+        context["confirm_form"] = ConfirmImportForm()
+        context["importable_rows"] = batch.total_rows - batch.error_rows
+        return context
+
+
+def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
+    """Only the user who uploaded a ledger confirms or discards it: the import acts within their scope."""
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).filter(user=request.user), pk=pk)
+    if not LEDGERS[batch.ledger].may_import(request.user):
+        raise PermissionDenied(_("Your role does not include importing this ledger."))
+    return batch
+
+
+class ImportConfirmView(View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = _own_batch(request, pk)
+        form = ConfirmImportForm(request.POST)
+        valid_only = form.is_valid() and form.cleaned_data["valid_only"]
+        if batch.status != ImportStatus.CHECKED:
+            messages.info(request, _("This ledger is no longer waiting for confirmation."))
+            return redirect("ledgers:import_detail", pk=pk)
+        if batch.error_rows and not valid_only:
+            messages.error(
+                request,
+                _(
+                    "The ledger has rows with faults, so nothing was imported. Fix them in the file and upload it "
+                    "again, or tick “import the valid rows only”."
+                ),
+            )
+            return redirect("ledgers:import_detail", pk=pk)
+        if batch.total_rows <= batch.error_rows:
+            messages.error(request, _("No row of this ledger can be imported. Fix the faults and upload it again."))
+            return redirect("ledgers:import_detail", pk=pk)
+        claimed = ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(
+            status=ImportStatus.IMPORTING, valid_only=valid_only
+        )
+        if claimed:  # a double click imports once
+            progress.set("import", batch.pk, 0)
+            if batch.total_rows <= settings.LEDGER_IMPORT_SYNC_ROWS:
+                tasks.import_ledger_task(batch.pk)
+            else:
+                tasks.start(tasks.import_ledger_task, batch.pk)
+        return redirect("ledgers:import_detail", pk=pk)
+
+
+class ImportDiscardView(View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = _own_batch(request, pk)
+        if ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(status=ImportStatus.CANCELLED):
+            batch.file.delete(save=False)
+            batch.marked_file.delete(save=False)
+            ImportBatch.objects.filter(pk=pk).update(file="", marked_file="")
+            messages.success(request, _("The uploaded ledger was discarded; nothing was imported."))
+        return redirect("ledgers:import_list")
+
+
+class ImportMarkedView(View):
+    """The uploaded workbook with its faulty cells marked, to whoever may see the import."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+        if not batch.marked_file:
+            raise Http404
+        try:
+            handle = batch.marked_file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        name = _("%(name)s (faults marked)") % {"name": PurePath(batch.original_name).stem}
+        response = FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ImportTemplateView(View):
+    """The empty ledger to fill in, in the official column order, with a sheet saying what each column takes."""
+
+    def get(self, request: HttpRequest, ledger: str) -> HttpResponse:
+        definition = LEDGERS.get(ledger)
+        if definition is None or not definition.importable:
+            raise Http404
+        if not definition.may_import(request.user):
+            raise PermissionDenied(_("Your role does not include importing this ledger."))
+        buffer = io.BytesIO()
+        imports.template_workbook(definition, buffer)
+        buffer.seek(0)
+        name = _("%(ledger)s (import template)") % {"ledger": definition.title}
+        return FileResponse(buffer, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)

@@ -1,0 +1,568 @@
+"""Importing member and organization ledgers: every fault reported at its Excel row and column with nothing written,
+round trips that change nothing, re-imports that update and never duplicate, outflows moved only through the
+workflow, one audit entry per import, and nothing outside the importing user's scope."""
+
+import datetime
+import io
+import os
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lanshan_party.ledgers import exports, imports, sheets
+from lanshan_party.ledgers.definitions import MEMBERS
+from lanshan_party.ledgers.importers import MemberImporter, transition_path
+from lanshan_party.models import AuditAction, AuditEntry, ImportBatch, ImportStatus
+from members import actions
+from members.models import LostCause, Member, Outflow, OutflowEvent, OutflowEventKind, OutflowStatus
+from organizations.models import Organization, OrgKind
+from tests.conftest import login
+from tests.factories import MemberFactory, make_id_number, make_id_number_ending_in_x
+from tests.ledgers.workbooks import (
+    MEMBER_HEADERS,
+    ORGANIZATION_HEADERS,
+    away_member,
+    confirm,
+    download_bytes,
+    faulty_ledger,
+    latest_batch,
+    member_row,
+    read_sheet,
+    upload,
+    workbook,
+)
+
+
+def database_state() -> dict:
+    """Every row an import could touch, decrypted, in a comparable form."""
+    return {
+        "members": list(Member.objects.order_by("pk").values()),
+        "outflows": list(Outflow.objects.order_by("pk").values()),
+        "events": list(OutflowEvent.objects.order_by("pk").values()),
+        "organizations": list(Organization.objects.order_by("pk").values()),
+        "tags": list(Member.tags.through.objects.order_by("pk").values()),
+    }
+
+
+def export_file(client, url: str, **data) -> bytes:
+    response = client.post(url, {"format": "xlsx", **data})
+    assert response.status_code == 200, response
+    return download_bytes(response)
+
+
+# ---------------------------------------------------------------- a faulty ledger
+
+
+def test_a_faulty_ledger_writes_nothing_and_reports_every_fault_at_its_row_and_column(county):
+    data, expected = faulty_ledger(county)
+    client = login(county.admin)
+    before = database_state()
+
+    response = upload(client, data)
+
+    batch = latest_batch()
+    assert response.status_code == 302 and response.headers["Location"] == reverse(
+        "ledgers:import_detail", args=[batch.pk]
+    )
+    assert batch.status == ImportStatus.CHECKED
+    found = {(fault["row"], fault["column"]) for fault in batch.errors}
+    for row, column in expected.items():
+        assert (row, column) in found, f"no fault reported at row {row}, {column}: {batch.errors}"
+    assert {row for row, _column in found} == set(expected)  # the two good rows and the sloppy one are fine
+    assert batch.error_rows == len(expected) and batch.total_rows == len(expected) + 3
+    assert batch.created_count == 3
+
+    response = confirm(client, batch)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED
+    assert database_state() == before
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+def test_each_fault_says_what_is_wrong_in_words(county):
+    data, _expected = faulty_ledger(county)
+    upload(login(county.admin), data)
+    messages = {(fault["row"], fault["column"]): fault["message"] for fault in latest_batch().errors}
+    assert "第 2 行" in messages[(7, "公民身份号码")]  # the duplicate points at the first occurrence
+    assert "公式" in messages[(9, "姓名")]
+    assert "1988-13-40" in messages[(11, "出生日期")]
+    assert "中共蓝山县不存在镇某某村支部委员会" in messages[(12, "组织关系所在党支部")]
+
+
+def test_the_sloppy_but_valid_row_is_accepted_and_normalized_when_the_valid_rows_are_imported(county):
+    data, expected = faulty_ledger(county)
+    client = login(county.admin)
+    upload(client, data)
+
+    confirm(client, latest_batch(), valid_only=True)
+
+    batch = latest_batch()
+    assert batch.status == ImportStatus.DONE
+    assert batch.created_count == 3 and batch.error_rows == len(expected)
+    sloppy = Member.objects.get(name="徐强生")
+    assert sloppy.id_number == make_id_number_ending_in_x()  # upper-case X, no spaces
+    assert sloppy.gender == "F"
+    assert Member.objects.filter(name__in=["好党员甲", "好党员乙"]).count() == 2
+    assert not Member.objects.filter(name="电话错").exists()
+
+
+def test_the_preview_lists_the_faults_and_offers_the_uploaded_workbook_with_the_bad_cells_marked(county):
+    data, expected = faulty_ledger(county)
+    client = login(county.admin)
+    upload(client, data)
+    batch = latest_batch()
+
+    page = client.get(reverse("ledgers:import_detail", args=[batch.pk])).content.decode()
+    marked = client.get(reverse("ledgers:import_marked", args=[batch.pk]))
+
+    assert "1988-13-40" in page and reverse("ledgers:import_marked", args=[batch.pk]) in page
+    book = openpyxl.load_workbook(io.BytesIO(download_bytes(marked)))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[: len(MEMBER_HEADERS)] == MEMBER_HEADERS and headers[-1] == imports.MARKED_HEADER
+    for row, column in expected.items():
+        cell = sheet.cell(row=row, column=MEMBER_HEADERS.index(column) + 1)
+        assert cell.comment is not None and cell.fill.fgColor.rgb == "FFFFC7CE", (row, column)
+        assert sheet.cell(row=row, column=len(headers)).value
+    assert sheet.cell(row=2, column=2).comment is None
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+# ---------------------------------------------------------------- round trips and re-imports
+
+
+@pytest.fixture
+def populated(county):
+    """Members in every state a ledger shows: reported, registered, lost, and at home."""
+    county.li = MemberFactory(name="李春华", home_branch=county.huaguo, note="村后备力量")
+    county.zhou = MemberFactory(name="周报到", home_branch=county.chengdong, phone="")
+    outflow = actions.register_outflow(
+        county.zhou,
+        by=county.admin,
+        departure_date=datetime.date(2023, 5, 1),
+        province="广东省",
+        city="广州市",
+        district="花都区",
+        employer="广州恒发",
+        partner_contact_phone="13579750001",
+    )
+    actions.report_arrival(outflow, by=county.admin, on=datetime.date(2023, 5, 10))
+    county.wu = MemberFactory(name="吴失联", home_branch=county.zongshicun)
+    lost = actions.register_outflow(
+        county.wu, by=county.admin, departure_date=datetime.date(2022, 1, 1), province="浙江省", city="杭州市"
+    )
+    actions.mark_lost(lost, cause=LostCause.MOVED, by=county.admin, on=datetime.date(2024, 1, 1))
+    return county
+
+
+def test_a_member_ledger_exported_and_imported_again_leaves_the_database_unchanged(populated):
+    client = login(populated.admin)
+    data = export_file(client, reverse("members:member_list"), full="on", reason="核对台账往返")
+    before = database_state()
+
+    upload(client, data, name="导出的台账.xlsx")
+    batch = latest_batch()
+    assert (batch.status, batch.error_count, batch.unchanged_count) == (ImportStatus.CHECKED, 0, 6), batch.errors
+    confirm(client, batch)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE
+    assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 0, 6)
+    assert database_state() == before
+
+
+def test_an_organization_ledger_exported_and_imported_again_leaves_the_database_unchanged(populated):
+    Organization.objects.filter(pk=populated.huadu.pk).update(
+        secretary_name="杨云发", contact_phone="", basis="association", founded=datetime.date(2022, 1, 15)
+    )
+    client = login(populated.admin)
+    data = export_file(client, reverse("ledgers:organization_list"), full="on", reason="核对组织台账")
+    before = database_state()
+
+    upload(client, data, ledger="organizations")
+    batch = latest_batch()
+    assert (batch.error_count, batch.unchanged_count) == (0, 8), batch.errors
+    confirm(client, batch)
+
+    assert latest_batch().status == ImportStatus.DONE
+    assert database_state() == before
+
+
+def test_a_masked_export_cannot_be_imported_and_says_why(populated):
+    client = login(populated.admin)
+    upload(client, export_file(client, reverse("members:member_list")))
+    messages = {fault["message"] for fault in latest_batch().errors}
+    assert any("已脱敏" in message for message in messages)
+
+
+def test_reimporting_a_changed_ledger_updates_members_matched_by_id_number_and_duplicates_no_one(populated):
+    client = login(populated.admin)
+    data = export_file(client, reverse("members:member_list"), full="on", reason="批量更新")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[2]]
+    for row in sheet.iter_rows(min_row=3):
+        if row[headers.index("姓名")].value == "周报到":
+            row[headers.index("工作单位")].value = "广州新工厂"
+            row[headers.index("联系电话")].value = "13800138000"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    members_before = Member.objects.count()
+
+    upload(client, buffer.getvalue())
+    batch = latest_batch()
+    assert (batch.updated_count, batch.unchanged_count, batch.created_count) == (1, 5, 0), batch.errors
+    confirm(client, batch)
+
+    assert Member.objects.count() == members_before
+    zhou = Member.objects.get(name="周报到")
+    assert zhou.phone == "13800138000"
+    assert zhou.current_outflow.employer == "广州新工厂"
+    assert zhou.current_outflow.status == OutflowStatus.REPORTED
+    update = OutflowEvent.objects.filter(outflow=zhou.current_outflow, kind=OutflowEventKind.UPDATE).get()
+    assert update.by == populated.admin and "导出" not in update.note
+
+
+def test_the_whole_import_is_one_audit_entry(populated):
+    client = login(populated.admin)
+    rows = [member_row(**away_member(n, name=f"新党员{n}", branch=populated.huaguo.name)) for n in range(1, 4)]
+    upload(client, workbook(MEMBER_HEADERS, rows))
+    before = AuditEntry.objects.exclude(action=AuditAction.WORKFLOW).count()
+
+    confirm(client, latest_batch())
+
+    entries = AuditEntry.objects.exclude(action=AuditAction.WORKFLOW).order_by("pk")[before:]
+    assert [entry.action for entry in entries] == [AuditAction.IMPORT]
+    assert entries[0].changes["rows"] == [None, 3] and entries[0].actor == populated.admin
+    assert "台账.xlsx" in entries[0].note
+
+
+def test_new_members_with_a_destination_get_their_outflow_through_the_workflow(county):
+    rows = [
+        member_row(**away_member(1, name="已报到的", branch=county.huaguo.name)),
+        member_row(
+            **away_member(2, name="刚登记的", branch=county.huaguo.name, 流动状态="已登记", 所属在外流动党组织="")
+        ),
+        member_row(**away_member(3, name="失联的", branch=county.huaguo.name, 流动状态="失联")),
+        member_row(
+            **away_member(4, name="在家的", branch=county.huaguo.name, **dict.fromkeys(MEMBER_HEADERS[14:30], None))
+        ),
+    ]
+    client = login(county.admin)
+    upload(client, workbook(MEMBER_HEADERS, rows))
+    confirm(client, latest_batch())
+
+    reported, registered, lost, home = (
+        Member.objects.get(name=name) for name in ("已报到的", "刚登记的", "失联的", "在家的")
+    )
+    assert reported.current_outflow.status == OutflowStatus.REPORTED and reported.flowing_org == county.huadu
+    assert registered.current_outflow.status == OutflowStatus.REGISTERED
+    assert registered.flowing_org == county.huadu  # left empty: assigned at the destination, as on the page
+    assert lost.current_outflow.status == OutflowStatus.LOST and lost.current_outflow.lost_cause == LostCause.OTHER
+    assert home.current_outflow is None
+    kinds = list(OutflowEvent.objects.filter(outflow__member=reported).values_list("kind", flat=True))
+    assert kinds == [OutflowEventKind.REGISTER, OutflowEventKind.REPORT]
+    assert reported.current_outflow.partner_contact_phone == "13579750001"
+
+
+def test_a_status_change_the_workflow_does_not_allow_is_a_fault_at_the_status_column(populated):
+    client = login(populated.admin)
+    data = export_file(client, reverse("members:member_list") + "?q=周报到", full="on", reason="测试状态")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    headers = [cell.value for cell in book.active[2]]
+    book.active.cell(row=3, column=headers.index("流动状态") + 1).value = "已登记"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    upload(client, buffer.getvalue())
+
+    faults = latest_batch().errors
+    assert [(fault["row"], fault["column"]) for fault in faults] == [(3, "流动状态")]
+    assert "已报到" in faults[0]["message"]
+
+
+def test_a_returned_member_is_recorded_through_the_workflow(populated):
+    client = login(populated.admin)
+    data = export_file(client, reverse("members:member_list") + "?q=吴失联", full="on", reason="测试返乡")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    headers = [cell.value for cell in book.active[2]]
+    book.active.cell(row=3, column=headers.index("流动状态") + 1).value = "已返乡"
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    upload(client, buffer.getvalue())
+    confirm(client, latest_batch())
+
+    wu = Member.objects.get(name="吴失联")
+    assert wu.current_outflow is None
+    outflow = Outflow.objects.get(member=wu)
+    assert outflow.status == OutflowStatus.RETURNED
+    assert list(outflow.events.values_list("kind", flat=True))[-2:] == [OutflowEventKind.FIND, OutflowEventKind.RETURN]
+
+
+def test_the_workflow_path_follows_the_transition_table():
+    S, E = OutflowStatus, OutflowEventKind
+    assert transition_path(S.REGISTERED, "", S.REPORTED) == [E.REPORT]
+    assert transition_path(S.LOST, S.REGISTERED, S.REPORTED) == [E.FIND, E.REPORT]
+    assert transition_path(S.LOST, S.REPORTED, S.REPORTED) == [E.FIND]
+    assert transition_path(S.REPORTED, "", S.REGISTERED) is None
+    assert transition_path(S.REPORTED, "", S.REPORTED) == []
+
+
+# ---------------------------------------------------------------- scope
+
+
+def test_a_branch_secretary_cannot_import_members_into_another_organization(county):
+    rows = [
+        member_row(**away_member(1, name="外村党员", branch=county.zongshicun.name)),
+        member_row(**away_member(2, name="本村党员", branch=county.huaguo.name)),
+    ]
+    client = login(county.branch)
+    upload(client, workbook(MEMBER_HEADERS, rows))
+    batch = latest_batch()
+
+    assert [(fault["row"], fault["column"]) for fault in batch.errors] == [(2, "组织关系所在党支部")]
+    assert county.zongshicun.name in batch.errors[0]["message"]
+    confirm(client, batch, valid_only=True)
+    assert not Member.objects.filter(name="外村党员").exists()
+    assert Member.objects.get(name="本村党员").home_branch == county.huaguo
+
+
+def test_a_secretary_cannot_change_a_member_outside_their_organization_through_a_ledger(county):
+    row = away_member(1, name="改名马云", branch=county.zongshicun.name, 公民身份号码=county.ma.id_number)
+    row["出生日期"] = county.ma.birth_date.isoformat()
+    client = login(county.branch)
+    upload(client, workbook(MEMBER_HEADERS, [member_row(**row)]))
+
+    faults = latest_batch().errors
+    assert [(fault["row"], fault["column"]) for fault in faults] == [(2, "公民身份号码")]
+    assert "管理范围以外" in faults[0]["message"]
+    county.ma.refresh_from_db()
+    assert county.ma.name == "马云"
+
+
+def test_a_flowing_organization_secretary_updates_their_members_but_cannot_add_any(county):
+    client = login(county.secretary)
+    data = export_file(client, reverse("members:member_list"))  # masked: only to learn what the page holds
+    assert [row[1] for row in read_sheet(data)[2:]] == ["袁芳伟"]
+    yuan = away_member(1, name="袁芳伟", branch=county.huaguo.name, flowing=county.huadu.name)
+    yuan.update(
+        {
+            "公民身份号码": county.yuan.id_number,
+            "出生日期": county.yuan.birth_date.isoformat(),
+            "外出时间": "2024-03-01",
+            "流动状态": "已登记",
+            "工作单位": "花都新厂",
+        }
+    )
+    newcomer = away_member(2, name="新来的", branch=county.huaguo.name, flowing=county.huadu.name)
+    upload(client, workbook(MEMBER_HEADERS, [member_row(**yuan), member_row(**newcomer)]))
+
+    batch = latest_batch()
+    assert [(fault["row"], fault["column"]) for fault in batch.errors] == [(3, "组织关系所在党支部")]
+    confirm(client, batch, valid_only=True)
+    county.yuan.refresh_from_db()
+    assert county.yuan.current_outflow.employer == "花都新厂"
+    assert county.yuan.home_branch == county.huaguo
+
+
+def test_only_county_level_users_may_import_the_organization_ledger(county):
+    rows = [[1, "中共蓝山县塔峰镇新村支部委员会", "村党支部", "党支部", county.tafeng.name]]
+    response = upload(login(county.township), workbook(ORGANIZATION_HEADERS, rows), ledger="organizations")
+    assert response.status_code == 200 and "ledger" in response.context["form"].errors
+    assert not ImportBatch.objects.exists()
+    response = login(county.township).get(reverse("ledgers:import_template", args=["organizations"]))
+    assert response.status_code == 403
+
+
+def test_an_organization_ledger_creates_parents_before_children_in_file_order(county):
+    rows = [
+        [
+            1,
+            "中共蓝山县新圩镇委员会",
+            "乡镇党委",
+            "党委",
+            county.committee.name,
+            "湖南省",
+            "永州市",
+            "蓝山县",
+            "1984-05-01",
+        ],
+        [
+            2,
+            "中共蓝山县新圩镇和平村支部委员会",
+            "村党支部",
+            "党支部",
+            "中共蓝山县新圩镇委员会",
+            "湖南省",
+            "永州市",
+            "蓝山县",
+        ],
+        [
+            3,
+            "中共蓝山县驻义乌流动党员支部委员会",
+            "在外流动党组织",
+            "党支部",
+            county.committee.name,
+            "浙江省",
+            "金华市",
+            "义乌市",
+            "2021-02-15",
+            "园区",
+            "王丽军",
+            "13857067891",
+        ],
+        [4, "中共蓝山县无上级村支部委员会", "村党支部", "党支部", "中共蓝山县不存在镇委员会"],
+    ]
+    client = login(county.county_staff)
+    upload(client, workbook(ORGANIZATION_HEADERS, rows), ledger="organizations")
+    batch = latest_batch()
+    assert [(f["row"], f["column"]) for f in batch.errors] == [(5, "上级党组织")]
+    assert batch.created_count == 3
+    assert not Organization.objects.filter(name="中共蓝山县新圩镇委员会").exists()  # the check wrote nothing
+
+    confirm(client, batch, valid_only=True)
+
+    village = Organization.objects.get(name="中共蓝山县新圩镇和平村支部委员会")
+    assert village.parent.name == "中共蓝山县新圩镇委员会" and village.path.startswith(county.committee.path)
+    yiwu = Organization.objects.get(name="中共蓝山县驻义乌流动党员支部委员会")
+    assert (yiwu.kind, yiwu.basis, yiwu.contact_phone) == (OrgKind.FLOWING, "park", "13857067891")
+
+
+# ---------------------------------------------------------------- files refused at upload
+
+
+def test_a_renamed_csv_is_refused_at_upload_with_a_message_saying_what_to_do(county):
+    response = upload(login(county.admin), "序号,姓名\n1,袁芳伟\n".encode(), name="台账.xlsx")
+    assert response.status_code == 200
+    assert "另存为" in str(response.context["form"].errors["file"])
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_workbook_without_the_required_columns_is_refused_naming_them(county):
+    data = workbook(["序号", "姓名", "性别"], [[1, "袁芳伟", "男"]])
+    response = upload(login(county.admin), data)
+    error = str(response.context["form"].errors["file"])
+    assert "公民身份号码" in error and "组织关系所在党支部" in error
+
+
+def test_a_file_over_the_size_limit_is_refused(county, settings):
+    settings.LEDGER_IMPORT_MAX_BYTES = 2000
+    data = workbook(MEMBER_HEADERS, [member_row(**away_member(1, name="甲", branch=county.huaguo.name))])
+    response = upload(login(county.admin), data)
+    assert "拆分" in str(response.context["form"].errors["file"])
+
+
+def test_a_sheet_over_the_row_limit_is_refused(county, settings):
+    settings.LEDGER_IMPORT_MAX_ROWS = 3
+    rows = [member_row(**away_member(n, name=f"党员{n}", branch=county.huaguo.name)) for n in range(1, 5)]
+    upload(login(county.admin), workbook(MEMBER_HEADERS, rows))
+    batch = latest_batch()
+    assert batch.status == ImportStatus.REJECTED and "超过 3 行" in batch.message
+    assert not batch.file  # the upload, with its personal data, is not kept
+
+
+def test_headers_are_found_under_a_title_row_and_in_any_order(county):
+    row = away_member(1, name="乱序党员", branch=county.huaguo.name)
+    headers = list(reversed(MEMBER_HEADERS))
+    data = workbook(headers, [list(reversed(member_row(**row)))], title="蓝山县流动党员台账（2026年）")
+    client = login(county.admin)
+    upload(client, data)
+    confirm(client, latest_batch())
+    assert Member.objects.get(name="乱序党员").current_outflow.city == "广州市"
+
+
+def test_numbers_typed_as_numbers_are_read_and_an_id_number_stored_as_a_number_is_a_fault(county):
+    row = member_row(**away_member(1, name="数字党员", branch=county.huaguo.name))
+    row[MEMBER_HEADERS.index("联系电话")] = 18707280001
+    other = member_row(**away_member(2, name="号码变数字", branch=county.huaguo.name))
+    other[MEMBER_HEADERS.index("公民身份号码")] = float(make_id_number(2, datetime.date(1980, 7, 8))[:17])
+    upload(login(county.admin), workbook(MEMBER_HEADERS, [row, other], text=False))
+    faults = latest_batch().errors
+    assert [(f["row"], f["column"]) for f in faults] == [(3, "公民身份号码")]
+    assert "前15位" in faults[0]["message"]
+
+
+def test_the_empty_template_has_the_official_columns_and_how_to_fill_them_in(county):
+    response = login(county.branch).get(reverse("ledgers:import_template", args=["members"]))
+    book = openpyxl.load_workbook(io.BytesIO(download_bytes(response)))
+    assert [cell.value for cell in book.worksheets[0][2]] == MEMBER_HEADERS
+    notes = {row[0]: row for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert "正式党员" in notes["党员类别"][2] and notes["公民身份号码"][1]
+
+
+# ---------------------------------------------------------------- jobs and cost
+
+
+def test_a_large_import_is_checked_and_imported_as_a_background_job(
+    county, settings, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_IMPORT_SYNC_ROWS = 1
+    rows = [member_row(**away_member(n, name=f"批量{n}", branch=county.huaguo.name)) for n in range(1, 4)]
+    client = login(county.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, workbook(MEMBER_HEADERS, rows))
+    batch = latest_batch()
+    assert batch.status == ImportStatus.CHECKED and batch.created_count == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, batch)
+    assert latest_batch().status == ImportStatus.DONE
+    assert Member.objects.filter(name__startswith="批量").count() == 3
+
+
+def test_a_confirmed_batch_imports_once_even_if_its_task_runs_twice(county):
+    rows = [member_row(**away_member(1, name="只一次", branch=county.huaguo.name))]
+    client = login(county.admin)
+    upload(client, workbook(MEMBER_HEADERS, rows))
+    batch = latest_batch()
+    confirm(client, batch)
+    assert imports.run(batch.pk) == ImportStatus.DONE  # already done: nothing more
+    assert Member.objects.filter(name="只一次").count() == 1
+
+
+def _count_check_queries(county, how_many: int) -> int:
+    rows = [member_row(**away_member(n, name=f"查询{n}", branch=county.huaguo.name)) for n in range(1, how_many + 1)]
+    book = openpyxl.load_workbook(io.BytesIO(workbook(MEMBER_HEADERS, rows)), read_only=True)
+    layout = sheets.find_layout(book, MEMBERS, "x.xlsx")
+    raw = list(sheets.data_rows(layout))
+    importer = MemberImporter(MEMBERS, county.admin, layout, "x.xlsx")
+    with CaptureQueriesContext(connection) as captured:
+        results = list(importer.check(raw))
+    assert len(results) == how_many and not any(r.faults for r in results), [r.faults for r in results]
+    return len(captured.captured_queries)
+
+
+def test_checking_a_batch_of_rows_costs_the_same_queries_for_5_and_for_50_rows(county):
+    for n in range(1, 6):  # some of the rows update members that exist
+        MemberFactory(
+            name=f"查询{n}",
+            home_branch=county.huaguo,
+            id_number=make_id_number(n, datetime.date(1980, 1, 1) + datetime.timedelta(days=97 * n)),
+            birth_date=datetime.date(1980, 1, 1) + datetime.timedelta(days=97 * n),
+        )
+    few = _count_check_queries(county, 5)
+    many = _count_check_queries(county, 50)
+    assert few == many
+    assert many <= 6
+
+
+def test_an_upload_left_unconfirmed_is_deleted_after_the_keeping_time(county, settings):
+    client = login(county.admin)
+    upload(client, workbook(MEMBER_HEADERS, [member_row(**away_member(1, name="未确认", branch=county.huaguo.name))]))
+    batch = latest_batch()
+    path = batch.file.path
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=settings.LEDGER_FILES_KEEP_HOURS + 1)
+    )
+
+    exports.expire_files()
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CANCELLED and not batch.file
+    assert not os.path.exists(path)
+    assert confirm(client, batch).status_code == 302 and not Member.objects.filter(name="未确认").exists()
