@@ -147,6 +147,9 @@ def mask_id_number(number: str) -> str:
 # ---------------------------------------------------------------- phones
 
 
+CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
 def normalize_phone(value: str) -> str:
     """Return the phone as digits in national form (mobile 11 digits, landline with area code)."""
     raw = (value or "").strip()
@@ -160,6 +163,11 @@ def normalize_phone(value: str) -> str:
             % {"value": raw},
             code="invalid",
         ) from None
+    national = phonenumbers.national_significant_number(parsed)
+    if parsed.country_code == 86 and CN_MOBILE.fullmatch(national):
+        # Any 11-digit 13x–19x number is a mobile: carriers open new prefixes faster than the phone library's
+        # allocation table is updated, and a county ledger must not lose a member's real number to that lag.
+        return national
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
             _(
@@ -170,7 +178,6 @@ def normalize_phone(value: str) -> str:
         )
     if parsed.country_code != 86:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    national = phonenumbers.national_significant_number(parsed)
     if phonenumbers.number_type(parsed) in (phonenumbers.PhoneNumberType.MOBILE,):
         return national
     return "0" + national

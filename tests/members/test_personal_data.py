@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -301,3 +302,29 @@ def test_search_by_part_of_an_id_number_finds_nothing(county):
 
 def test_search_stays_inside_the_users_scope(county):
     assert search(county.branch, county.ma.id_number) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("154 1234 6471", "15412346471"),  # prefixes newer than the phone library's allocation table
+        ("17912345749", "17912345749"),
+        ("+86 174-1234-3153", "17412343153"),
+        ("0746-7221234", "07467221234"),  # a Yongzhou landline keeps its area code
+    ],
+)
+def test_any_eleven_digit_mobile_and_a_landline_with_area_code_are_accepted(typed, stored):
+    from lanshan_party.personal_data import normalize_phone
+
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "10012345678", "1234567890123", "电话"])
+def test_what_is_not_a_phone_number_is_refused_in_chinese(typed):
+    from django.core.exceptions import ValidationError
+
+    from lanshan_party.personal_data import normalize_phone
+
+    with pytest.raises(ValidationError) as error:
+        normalize_phone(typed)
+    assert "电话号码" in error.value.messages[0]
