@@ -176,9 +176,10 @@ PAGES = {
 }
 
 
-def _matrix_cells() -> list[Any]:
+def matrix_cells(expected: dict[tuple[str, str], tuple[int | None, ...]]) -> list[Any]:
+    """One test per role and page of a permission matrix (every app's matrix uses this), named as a sentence."""
     cells = []
-    for (page, scope), statuses in EXPECTED.items():
+    for (page, scope), statuses in expected.items():
         for role, status in zip(ROLES, statuses, strict=True):
             if status is N_A:
                 continue
@@ -219,7 +220,7 @@ def test_the_matrix_covers_every_role_for_every_page_and_names_real_objects():
                 assert TARGETS[role][PAGES[page].target][scope == OUTSIDE] is not N_A, (page, scope, role)
 
 
-@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), _matrix_cells())
+@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), matrix_cells(EXPECTED))
 def test_permission_matrix(world: SimpleNamespace, role: str, page_name: str, scope: str, expected: int) -> None:
     page = PAGES[page_name]
     user = getattr(world, PERSONA[role])

@@ -19,7 +19,15 @@ from activities.models import ActivityPhoto, RedPackage
 from members.models import Member
 from tests.conftest import login
 from tests.factories import ActivityFactory, attend
-from tests.test_permissions import ANY, INSIDE, N_A, OUTSIDE, PERSONA, ROLE_AS_WORDS, ROLES, SCOPE_AS_WORDS
+from tests.test_permissions import (
+    ANY,
+    INSIDE,
+    N_A,
+    OUTSIDE,
+    PERSONA,
+    ROLES,
+    matrix_cells,
+)
 
 TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     #              activity (and its photo)                  organization holding one           member                package
@@ -114,16 +122,6 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
     return county
 
 
-def _cells() -> list[Any]:
-    cells = []
-    for (page, scope), statuses in EXPECTED.items():
-        for role, status in zip(ROLES, statuses, strict=True):
-            if status is not N_A:
-                sentence = f"{ROLE_AS_WORDS[role]}_gets_{status}_for_{page}{SCOPE_AS_WORDS[scope]}"
-                cells.append(pytest.param(role, page, scope, status, id=sentence))
-    return cells
-
-
 def test_the_matrix_covers_every_organizational_life_page_and_every_role():
     assert {page for page, _scope in EXPECTED} == set(PAGES)
     named = {page.url_name for page in PAGES.values()}
@@ -149,7 +147,7 @@ def _edit_form_posted_back(world: SimpleNamespace, activity: Any) -> dict[str, A
     }
 
 
-@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), _cells())
+@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), matrix_cells(EXPECTED))
 def test_organizational_life_permission_matrix(world, role, page_name, scope, expected):
     page = PAGES[page_name]
     obj = None

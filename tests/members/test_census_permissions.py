@@ -17,7 +17,14 @@ from lanshan_party.models import Channel, Notification, NotificationKind
 from members import census
 from members.models import CensusCampaign, CensusTask
 from tests.conftest import login
-from tests.test_permissions import ANY, INSIDE, N_A, OUTSIDE, PERSONA, ROLE_AS_WORDS, ROLES, SCOPE_AS_WORDS
+from tests.test_permissions import (
+    ANY,
+    INSIDE,
+    N_A,
+    OUTSIDE,
+    PERSONA,
+    matrix_cells,
+)
 
 TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     #              campaign                        task                          reminder
@@ -96,16 +103,6 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
     return county
 
 
-def _cells() -> list[Any]:
-    cells = []
-    for (page, scope), statuses in EXPECTED.items():
-        for role, status in zip(ROLES, statuses, strict=True):
-            if status is not N_A:
-                sentence = f"{ROLE_AS_WORDS[role]}_gets_{status}_for_{page}{SCOPE_AS_WORDS[scope]}"
-                cells.append(pytest.param(role, page, scope, status, id=sentence))
-    return cells
-
-
 def test_the_matrix_covers_every_census_and_reminder_page():
     from members.urls import urlpatterns
 
@@ -114,7 +111,7 @@ def test_the_matrix_covers_every_census_and_reminder_page():
     assert {page for page, _scope in EXPECTED} == set(PAGES)
 
 
-@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), _cells())
+@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), matrix_cells(EXPECTED))
 def test_census_permission_matrix(world, role, page_name, scope, expected):
     page = PAGES[page_name]
     obj = None

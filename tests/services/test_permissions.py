@@ -16,28 +16,16 @@ from django.urls import reverse
 from lanshan_party.models import AuditAction, AuditEntry
 from services.models import ServiceItem
 from tests.conftest import login
-
-ROLES = ("admin", "county", "township", "secretary", "branch", "outsider")
-PERSONA = {
-    "admin": "admin",
-    "county": "county_staff",
-    "township": "township",
-    "secretary": "secretary",
-    "branch": "branch",
-    "outsider": "outsider",
-}
-ROLE_AS_WORDS = {
-    "admin": "an_administrator",
-    "county": "county_staff",
-    "township": "a_township_officer",
-    "secretary": "a_flowing_organization_secretary",
-    "branch": "a_branch_secretary",
-    "outsider": "another_villages_secretary",
-}
-
-N_A = None  # county-level users see the whole county: nothing is outside
-ANY, INSIDE, OUTSIDE = "", "inside", "outside"
-SCOPE_AS_WORDS = {ANY: "", INSIDE: "_inside_their_subtree", OUTSIDE: "_outside_their_subtree"}
+from tests.test_permissions import (
+    ANY,
+    INSIDE,
+    N_A,
+    OUTSIDE,
+    PERSONA,
+    ROLE_AS_WORDS,
+    ROLES,
+    matrix_cells,
+)
 
 # Which record each role is shown, inside and outside its subtree (attribute names of the `world` fixture).
 # Cases and projects go by the organization that owns them; recognitions and posts by their member.
@@ -197,17 +185,6 @@ NEXT = {
 }
 
 
-def _matrix_cells() -> list[Any]:
-    cells = []
-    for (page, scope), statuses in EXPECTED.items():
-        for role, status in zip(ROLES, statuses, strict=True):
-            if status is N_A:
-                continue
-            sentence = f"{ROLE_AS_WORDS[role]}_gets_{status}_for_{page}{SCOPE_AS_WORDS[scope]}"
-            cells.append(pytest.param(role, page, scope, status, id=sentence))
-    return cells
-
-
 def _target(world: SimpleNamespace, role: str, page: Page, scope: str) -> Any:
     if page.target is None:
         return None
@@ -230,7 +207,7 @@ def test_the_matrix_covers_every_services_url_and_every_role():
                 assert TARGETS[role][PAGES[page].target][scope == OUTSIDE] is not N_A, (page, scope, role)
 
 
-@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), _matrix_cells())
+@pytest.mark.parametrize(("role", "page_name", "scope", "expected"), matrix_cells(EXPECTED))
 def test_permission_matrix(world: SimpleNamespace, role: str, page_name: str, scope: str, expected: int) -> None:
     page = PAGES[page_name]
     user = getattr(world, PERSONA[role])
