@@ -103,11 +103,11 @@ def _as_posted(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [_as_posted(item) for item in value]
+        return [_as_posted(getattr(item, "pk", item)) for item in value]
     return str(value)
 
 
-def _posted_back(form: Any, **changes: Any) -> dict[str, Any]:
+def posted_back(form: Any, **changes: Any) -> dict[str, Any]:
     """What a browser submits for a form the user only changed `changes` in: every field's initial value,
     hidden fields included, except that a dropdown can only submit one of the options it offers (an
     initial value missing from the options leaves the empty option selected)."""
@@ -131,7 +131,7 @@ def _member_form_data(world: SimpleNamespace, member: Member, user: Any = None, 
     response = login(user or world.admin).get(url)
     if response.status_code != 200:  # a user who cannot open the form: post what an administrator sees
         response = login(world.admin).get(url)
-    return _posted_back(response.context["form"], note="由权限矩阵测试修改", **changes)
+    return posted_back(response.context["form"], note="由权限矩阵测试修改", **changes)
 
 
 @dataclass(frozen=True)
@@ -415,7 +415,7 @@ def test_correcting_the_whereabouts_of_a_member_they_see_keeps_the_members_flowi
     """The whereabouts form is posted back as the browser shows it, with only the employer changed."""
     url = reverse("members:outflow_update", args=[world.yuan_outflow.pk])
     client = login(getattr(world, PERSONA[role]))
-    data = _posted_back(client.get(url).context["form"], employer="花都某电子厂")
+    data = posted_back(client.get(url).context["form"], employer="花都某电子厂")
 
     response = client.post(url, data)
 

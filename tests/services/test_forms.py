@@ -17,7 +17,7 @@ from services.models import (
 )
 from tests.conftest import login
 from tests.services.factories import ServiceItemFactory
-from tests.services.test_permissions import posted_back
+from tests.test_permissions import posted_back
 
 SCOPED = ("township", "secretary", "branch")
 PERSONA = {"township": "township", "secretary": "secretary", "branch": "branch"}

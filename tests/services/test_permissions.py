@@ -5,7 +5,6 @@ one column per role. Records outside the subtree are 404; the catalog's edit pag
 that do not edit it.
 """
 
-import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -25,6 +24,7 @@ from tests.test_permissions import (
     ROLE_AS_WORDS,
     ROLES,
     matrix_cells,
+    posted_back,
 )
 
 # Which record each role is shown, inside and outside its subtree (attribute names of the `world` fixture).
@@ -78,37 +78,6 @@ EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
 }  # fmt: skip
 
 NEW_ITEM_NAME = "权限矩阵新增事项"
-
-
-def _as_posted(value: Any) -> Any:
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "on"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_as_posted(item) for item in value]
-    return str(value)
-
-
-def posted_back(form: Any, **changes: Any) -> dict[str, Any]:
-    """What a browser submits for a form the user changed only `changes` in: every field's initial value,
-    except that a dropdown can only submit options it offers."""
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, list | tuple):
-            value = [getattr(v, "pk", v) for v in value]
-        value = _as_posted(value)
-        choices = getattr(field.field, "choices", None)
-        if choices is not None:
-            offered = {str(key) for key, _label in choices}
-            value = (
-                [v for v in value if v in offered] if isinstance(value, list) else (value if value in offered else "")
-            )
-        data[field.html_name] = value
-    return {**data, **changes}
 
 
 # The field each saving test changes, and the value it writes.
