@@ -73,6 +73,11 @@ class OrganizationForm(CrispyFormMixin, forms.ModelForm):
         widgets = {"founded": DateInput(), "approval_date": DateInput()}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is None or instance.pk is None:
+            # A new organization has no members to choose its secretary from: the field is dropped below, and the
+            # layout built in CrispyFormMixin must not name it (crispy logs a traceback for every missing field).
+            self.rows = tuple(tuple(name for name in row if name != "secretary") for row in self.rows)
         super().__init__(*args, **kwargs)
         visible = Organization.objects.visible_to(user)
         parents = visible.in_tree().active()
