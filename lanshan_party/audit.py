@@ -6,8 +6,12 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.middleware import current_ip
 from lanshan_party.models import AuditAction, AuditEntry, User
@@ -115,3 +119,71 @@ def record_update(
     if not changes:
         return None
     return record(AuditAction.UPDATE, actor=actor, obj=obj, changes=changes, note=note)
+
+
+# ---------------------------------------------------------------- reading the log
+
+# Keys of entries that are not fields of the object (ledger exports and imports count rows).
+EXTRA_LABELS = {
+    "rows": _("rows"),
+    "created": _("new"),
+    "updated": _("changed"),
+    "masked": _("personal data masked"),
+}
+
+
+# Lists of choices kept in a JSONField have no choices on the model field: their labels come from these.
+LIST_CHOICES = {
+    ("organizations.station", "funding"): "organizations.models.Funding",
+    ("organizations.agreement", "scope"): "organizations.models.AgreementScope",
+}
+
+
+def _field(object_type: str, name: str) -> models.Field | None:
+    try:
+        return apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def _choices(object_type: str, field: models.Field | None) -> dict[str, str]:
+    if field is None:
+        return {}
+    if (object_type, field.name) in LIST_CHOICES:
+        return {str(key): str(label) for key, label in import_string(LIST_CHOICES[object_type, field.name]).choices}
+    return {str(key): str(label) for key, label in field.flatchoices}
+
+
+def _readable(choices: dict[str, str], value: Any) -> str:
+    """A stored value as an officer reads it: choice labels, yes/no, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if choices:
+        text = str(value)
+        if text in choices:
+            return choices[text]
+        parts = [part.strip() for part in text.split(",")]  # a multiple choice, stored joined by commas
+        if all(part in choices for part in parts):
+            return "、".join(choices[part] for part in parts)
+    return str(value)
+
+
+def describe_changes(object_type: str, changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, old, new) for each change, with the field's verbose name and choice labels of today's model.
+
+    Entries keep raw field names and values, so this is resolved when the log is read: entries written before
+    a label was translated read as well as new ones, and a field since removed still shows its name.
+    """
+    rows = []
+    for key, pair in changes.items():
+        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        field = _field(object_type, key) if object_type else None
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(EXTRA_LABELS.get(key, key))
+        choices = _choices(object_type, field)
+        rows.append((label, _readable(choices, old), _readable(choices, new)))
+    return rows

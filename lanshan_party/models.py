@@ -130,8 +130,16 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # No database constraint and nothing done on deletion: the table refuses UPDATE and DELETE (a trigger on
+    # PostgreSQL), so deleting an account leaves its entries as they were, still naming it in actor_name.
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)

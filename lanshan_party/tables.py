@@ -1,11 +1,10 @@
 """Tables for the account list and the audit log."""
 
-import json
-
 import django_tables2 as tables
 from django.apps import apps
 from django.utils.html import format_html_join
 
+from lanshan_party import audit
 from lanshan_party.models import AuditEntry, User
 
 
@@ -33,14 +32,7 @@ class AuditEntryTable(tables.Table):
         except (LookupError, ValueError):
             return value
 
-    def render_changes(self, value: dict) -> str:
+    def render_changes(self, value: dict, record: AuditEntry) -> str:
         if not value:
             return "—"
-        return format_html_join(
-            "",
-            "<div><b>{}</b>：{} → {}</div>",
-            (
-                (key, json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False))
-                for key, (old, new) in value.items()
-            ),
-        )
+        return format_html_join("", "<div><b>{}</b>：{} → {}</div>", audit.describe_changes(record.object_type, value))
