@@ -8,6 +8,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -21,6 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
+
+logger = logging.getLogger(__name__)
+
+UNDECRYPTABLE_TEXT = "[无法解密]"
 
 
 def _derived_key(purpose: str) -> bytes:
@@ -42,12 +47,29 @@ def encrypt(value: str) -> str:
     return fernet().encrypt(value.encode()).decode()
 
 
+class Undecryptable(str):
+    """What a stored value reads as when none of the configured keys opens it (a key missing from
+    FIELD_ENCRYPTION_KEYS). Pages show the placeholder; writing it back is refused (see EncryptedCharField),
+    so an ordinary edit can never replace the real value with the placeholder."""
+
+    def __new__(cls) -> "Undecryptable":
+        return super().__new__(cls, UNDECRYPTABLE_TEXT)
+
+
+class UndecryptableError(ValueError):
+    """Raised instead of writing a value that could not be decrypted back over its ciphertext."""
+
+
 def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken:
-        # A value written under a key that is no longer configured: say so rather than crash a page.
-        return "[无法解密]"
+        # Loud, but not a crashed page: the data is still there, under a key this process does not have.
+        logger.error(
+            "Personal data could not be decrypted with any key in FIELD_ENCRYPTION_KEYS: a key is missing. "
+            "Restore it (see the README's key rotation); until then these values cannot be shown or saved."
+        )
+        return Undecryptable()
 
 
 def blind_index(value: str) -> str:
@@ -65,10 +87,27 @@ class EncryptedCharField(models.TextField):
         return decrypt(value)
 
     def get_prep_value(self, value: Any) -> str | None:
+        if isinstance(value, Undecryptable):
+            raise UndecryptableError(
+                f"{self.model.__name__}.{self.name} holds a value that could not be decrypted; refusing to overwrite "
+                "its ciphertext. Restore the missing key in FIELD_ENCRYPTION_KEYS."
+            )
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
         return encrypt(value)
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        if isinstance(value, Undecryptable):
+            raise ValidationError(
+                _(
+                    "The stored %(field)s cannot be read: its encryption key is missing. Nothing can be saved over it "
+                    "until the administrator restores the key; leave this record and tell the administrator."
+                )
+                % {"field": self.verbose_name},
+                code="undecryptable",
+            )
+        super().validate(value, model_instance)
 
     def get_internal_type(self) -> str:
         return "TextField"
@@ -139,6 +178,8 @@ def id_gender(number: str) -> str:
 def mask_id_number(number: str) -> str:
     if not number:
         return ""
+    if isinstance(number, Undecryptable):
+        return number
     if len(number) < 10:
         return "*" * len(number)
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
@@ -186,6 +227,8 @@ def normalize_phone(value: str) -> str:
 def mask_phone(phone: str) -> str:
     if not phone:
         return ""
+    if isinstance(phone, Undecryptable):
+        return phone
     if len(phone) <= 7:
         return phone[:1] + "*" * (len(phone) - 1)
     return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import (
     EncryptedCharField,
+    Undecryptable,
     blind_index,
     id_birth_date,
     id_gender,
@@ -235,9 +236,12 @@ class Member(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The hash is what uniqueness and search rely on: it must always be of the normalized value.
-        self.id_number = normalize_id_number(self.id_number)
-        self.id_number_hash = blind_index(self.id_number)
-        self.phone_hash = blind_index(self.phone) if self.phone else ""
+        # A value that could not be decrypted keeps its hash; writing the value itself is refused by its field.
+        if not isinstance(self.id_number, Undecryptable):
+            self.id_number = normalize_id_number(self.id_number)
+            self.id_number_hash = blind_index(self.id_number)
+        if not isinstance(self.phone, Undecryptable):
+            self.phone_hash = blind_index(self.phone) if self.phone else ""
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
