@@ -279,11 +279,31 @@ def _cases(
         _fill_case(rng, case, org, items, item_weights)
         case.outcome_note = rng.choice(OUTCOME_NOTES[Outcome(case.outcome)])
         cases.append(case)
+    # The county's own story, whatever the dice say: wages recovered for leather workers in Huadu.
+    for org in flowing:
+        if org.district == "花都区":
+            case = ServiceCase(
+                kind=K.WAGE_RECOVERY,
+                date=today - datetime.timedelta(days=rng.randint(20, 120)),
+                organization_id=org.pk,
+                beneficiary_name=_townsperson(rng),
+                handled_by_id=recorders.get(org.pk, county_recorder),
+                outcome=Outcome.RESOLVED,
+            )
+            _fill_case(rng, case, org, items, item_weights, workshop="皮具厂")
+            case.outcome_note = rng.choice(OUTCOME_NOTES[Outcome.RESOLVED])
+            cases.append(case)
     return cases
 
 
 def _fill_case(
-    rng: random.Random, case: ServiceCase, org: Organization, items: list[ServiceItem], item_weights: list[int]
+    rng: random.Random,
+    case: ServiceCase,
+    org: Organization,
+    items: list[ServiceItem],
+    item_weights: list[int],
+    *,
+    workshop: str = "",
 ) -> None:
     """The kind's own details: item, amount, people helped and what was done."""
     place = org.district or org.city or org.short_name or org.name
@@ -300,7 +320,7 @@ def _fill_case(
         share = {Outcome.RESOLVED: 1.0, Outcome.IN_PROGRESS: rng.uniform(0, 0.5)}.get(Outcome(case.outcome), 0.0)
         case.amount = _yuan(owed * share)
         case.people_helped = workers
-        workshop = rng.choice(WORKSHOPS.get(org.district, WORKSHOPS[""]))
+        workshop = workshop or rng.choice(WORKSHOPS.get(org.district, WORKSHOPS[""]))
         case.description = (
             f"{place}某{workshop}拖欠{workers}名蓝山籍务工人员{months}个月工资约{owed}元，"
             "党组织联合当地劳动保障监察部门上门协调，督促企业签订清偿协议。"

@@ -23,6 +23,33 @@ from organizations.models import OrgKind, OrgLevel
 from tests.factories import PASSWORD, FlowingOrgFactory, MemberFactory, OrganizationFactory, UserFactory
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="Run the whole suite with the clock moved this many days (e.g. 365 or -365): no test may depend on "
+        "the day it runs.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = config.getoption("--clock-shift")
+    if days:
+        import time_machine
+
+        moved = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=days)
+        # tick: the clock goes on running from the moved instant, as a real one would.
+        config._clock_shift = time_machine.travel(moved, tick=True)  # type: ignore[attr-defined]
+        config._clock_shift.start()  # type: ignore[attr-defined]
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days = config.getoption("--clock-shift")
+    return f"clock moved {days:+d} days: today is {datetime.datetime.now(tz=datetime.UTC):%Y-%m-%d}" if days else None
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: object) -> None:
     """Every persona's password is hashed when it is made; the production hasher would take minutes here."""
