@@ -41,7 +41,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not (args.keep and Member.objects.count() >= args.members):
         started = time.perf_counter()
-        call_command("load_demo", reset=True, members=args.members, verbosity=0)
+        call_command("load_demo", allow_production=True, reset=True, members=args.members, verbosity=0)
         print(f"load_demo --members {args.members}: {time.perf_counter() - started:.1f} s")
 
     staff = User.objects.get(username="county")

@@ -163,12 +163,12 @@ def test_deleting_an_account_in_the_django_admin_keeps_its_audit_entries(county)
 
 
 def test_rebuilding_the_demo_county_keeps_the_audit_log_and_entries_of_deleted_demo_accounts(db):
-    call_command("load_demo", members=30, verbosity=0)
+    call_command("load_demo", allow_production=True, members=30, verbosity=0)
     county_staff = User.objects.get(username="county")
     audit.record(AuditAction.LOGIN, actor=county_staff, obj=county_staff)
     before = AuditEntry.objects.count()
 
-    call_command("load_demo", members=30, reset=True, verbosity=0)
+    call_command("load_demo", allow_production=True, members=30, reset=True, verbosity=0)
 
     assert AuditEntry.objects.count() >= before
     assert AuditEntry.objects.filter(actor_name="county", action=AuditAction.LOGIN).exists()

@@ -1,6 +1,7 @@
 """The demo county a newcomer gets from `./dev run`."""
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import Client
 
@@ -10,7 +11,7 @@ from organizations.models import Organization, OrgKind
 
 
 def test_the_demo_county_has_every_kind_of_organization_outflow_state_and_role(db):
-    call_command("load_demo", members=400, verbosity=0)
+    call_command("load_demo", allow_production=True, members=400, verbosity=0)
 
     kinds = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
     assert kinds[OrgKind.COUNTY] == 1
@@ -42,8 +43,8 @@ def test_the_demo_county_has_every_kind_of_organization_outflow_state_and_role(d
 
 
 def test_loading_the_demo_twice_changes_nothing(db):
-    call_command("load_demo", members=50, verbosity=0)
-    call_command("load_demo", members=50, verbosity=0)
+    call_command("load_demo", allow_production=True, members=50, verbosity=0)
+    call_command("load_demo", allow_production=True, members=50, verbosity=0)
 
     assert Member.objects.count() == 50
     assert User.objects.filter(username="admin").count() == 1
@@ -54,7 +55,7 @@ def test_the_demo_county_has_a_year_of_organizational_life_agreements_and_servic
     from organizations.models import Agreement
     from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase
 
-    call_command("load_demo", members=400, verbosity=0)
+    call_command("load_demo", allow_production=True, members=400, verbosity=0)
 
     types = set(Activity.objects.values_list("type", flat=True))
     assert types == set(ActivityType.values)
@@ -99,8 +100,26 @@ def test_the_demo_county_has_a_year_of_organizational_life_agreements_and_servic
 def test_the_demo_can_be_loaded_again_with_reset_over_a_year_of_activities(db):
     from activities.models import Activity
 
-    call_command("load_demo", members=60, verbosity=0)
+    call_command("load_demo", allow_production=True, members=60, verbosity=0)
     first = Activity.objects.count()
-    call_command("load_demo", members=60, reset=True, verbosity=0)
+    call_command("load_demo", allow_production=True, members=60, reset=True, verbosity=0)
     assert Member.objects.count() == 60
     assert Activity.objects.count() == first
+
+
+def test_load_demo_refuses_a_production_database_and_changes_nothing(db, settings):
+    # pytest-django runs with DEBUG off, as production does.
+    assert settings.DEBUG is False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", members=20, verbosity=0)
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", members=20, reset=True, verbosity=0)
+
+    assert not Organization.objects.exists() and not User.objects.filter(username="admin").exists()
+
+
+def test_load_demo_runs_on_a_development_database(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", members=20, verbosity=0)
+
+    assert User.objects.filter(username="admin").exists()

@@ -661,7 +661,7 @@ def test_the_agreement_list_costs_the_same_queries_for_5_and_for_50_agreements(c
 
 
 def test_the_demo_agreements_cover_the_demo_destinations_and_one_is_due_for_renewal(db):
-    call_command("load_demo", members=300, verbosity=0)  # which loads the agreements too
+    call_command("load_demo", allow_production=True, members=300, verbosity=0)  # which loads the agreements too
     today = timezone.localdate()
     assert Agreement.objects.count() == 6
     assert demo.load(random.Random(1), today=today) == 0  # loading again adds nothing

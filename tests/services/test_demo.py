@@ -28,7 +28,7 @@ def _fingerprint() -> list[tuple]:
 @pytest.fixture
 def demo_county(db):
     """The small demo county, without whatever services records load_demo itself may have added."""
-    call_command("load_demo", members=300, verbosity=0)
+    call_command("load_demo", allow_production=True, members=300, verbosity=0)
     demo.clear()
 
 

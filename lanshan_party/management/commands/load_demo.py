@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import reset_queries, transaction
@@ -976,9 +977,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete existing members, outflows, organizations and demo accounts first, then rebuild.",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though DEBUG is off (a staging or test deployment). Never on the county's real database: "
+            f"the demo accounts' password ({DEMO_PASSWORD}) is published.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total, batch_size = options["members"], options["batch_size"]
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database. load_demo creates accounts with a published "
+                "password, and --reset deletes every member and organization. Nothing was changed. On a staging "
+                "or test deployment, add --allow-production."
+            )
         if total < 0 or batch_size < 1:
             raise CommandError("--members must be 0 or more and --batch-size at least 1.")
         started = time.monotonic()
