@@ -209,13 +209,42 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ledger-files": {"task": "lanshan_party.ledgers.tasks.expire_ledger_files", "schedule": 3600},
 }
 
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def next_redis_database(url: str) -> str:
+    """The same Redis, one database number up: the cache must never share the broker's database, where
+    `cache.clear()` (FLUSHDB) would drop every queued task."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number such as /0, not {parts.path!r}")
+    return urlunsplit(parts._replace(path=f"/{int(number) + 1}"))
+
+
+# The cache (progress of ledger jobs, sweep heartbeat, lockout-free counters): CACHE_URL, else the broker's Redis in
+# the next database, else in-process memory.
+CACHE_URL = os.getenv("CACHE_URL", "") or (next_redis_database(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL and REDIS_URL and CACHE_URL.rstrip("/") == REDIS_URL.rstrip("/"):
+    raise ImproperlyConfigured("CACHE_URL must not be the broker's Redis database (REDIS_URL): use another number")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A cache that is down or hung costs a page a fraction of a second, never the page itself.
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+# For the file-based backend (one file per message, e.g. on a staging server): the folder to write to.
+EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "noreply@lanshan.local")
 # Text messages go through this class (a `send(phone, text)` method); the default writes them to the log.

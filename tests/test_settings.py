@@ -36,3 +36,32 @@ def test_production_settings_refuse_to_start_without_their_keys():
 def test_a_mistyped_boolean_is_a_clear_error():
     result = start_django(DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr
+
+
+def settings_value(expression: str, **env: str) -> str:
+    """A value of the settings as loaded in a fresh process with this environment."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "lanshan_party.settings", "PATH": "", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_cache_lives_in_another_redis_database_than_the_broker():
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert settings_value("settings.CELERY_BROKER_URL", **env) == "redis://127.0.0.1:6379/0"
+    assert settings_value("settings.CACHES['default']['LOCATION']", **env) == "redis://127.0.0.1:6379/1"
+    assert settings_value("settings.CACHES['default']['LOCATION']", REDIS_URL="redis://h:6380") == "redis://h:6380/1"
+
+
+def test_a_cache_url_of_its_own_is_used_and_the_brokers_database_is_refused():
+    assert (
+        settings_value("settings.CACHES['default']['LOCATION']", REDIS_URL="redis://h/0", CACHE_URL="redis://c:1/4")
+        == "redis://c:1/4"
+    )
+    result = start_django(REDIS_URL="redis://h:6379/0", CACHE_URL="redis://h:6379/0")
+    assert result.returncode != 0 and "CACHE_URL must not be the broker" in result.stderr
