@@ -1,8 +1,11 @@
 """Tables for the account list and the audit log."""
 
+from typing import Any
+
 import django_tables2 as tables
 from django.apps import apps
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from lanshan_party import audit
 from lanshan_party.models import AuditEntry, User
@@ -12,10 +15,20 @@ class UserTable(tables.Table):
     username = tables.LinkColumn("accounts:user_update", args=[tables.A("pk")])
     organization = tables.Column(order_by="organization__path")
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
+    lockout = tables.TemplateColumn(
+        template_name="lanshan_party/includes/user_lockout.html",
+        verbose_name=_("Sign-in"),
+        orderable=False,
+        empty_values=(),
+    )
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "role", "organization", "may_reveal", "is_active", "last_login"]
+        fields = ["username", "full_name", "role", "organization", "may_reveal", "is_active", "last_login", "lockout"]
+
+    def __init__(self, *args: Any, locked: set[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locked = locked or set()  # usernames django-axes refuses now (one query in the view)
 
 
 class AuditEntryTable(tables.Table):

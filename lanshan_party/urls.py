@@ -11,6 +11,7 @@ accounts_patterns = (
         path("users/", views.UserListView.as_view(), name="user_list"),
         path("users/new/", views.UserCreateView.as_view(), name="user_create"),
         path("users/<int:pk>/", views.UserUpdateView.as_view(), name="user_update"),
+        path("users/<int:pk>/unlock/", views.UserUnlockView.as_view(), name="user_unlock"),
         path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     ],
     "accounts",

@@ -20,7 +20,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from lanshan_party import audit, dashboard
+from lanshan_party import audit, dashboard, security
 from lanshan_party.filters import AuditEntryFilter, UserFilter
 from lanshan_party.forms import LoginForm, UserCreateForm, UserUpdateForm
 from lanshan_party.models import AuditEntry, Notification, Role, User
@@ -185,6 +185,20 @@ class UserListView(RoleRequiredMixin, ScopedListView):
     select_related = ("organization",)
     page_title = gettext_lazy("Users")
     template_name = "lanshan_party/user_list.html"
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"locked": security.locked_out_usernames()}
+
+
+class UserUnlockView(View):
+    """Lift a user's sign-in lockout (POST from the user list). Accounts are visible to administrators only, so for
+    everybody else the user does not exist here: 404."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+        security.do_unlock(user, by=request.user)
+        messages.success(request, _("%(user)s is unlocked and can sign in again.") % {"user": user.username})
+        return redirect("accounts:user_list")
 
 
 class UserCreateView(RoleRequiredMixin, AuditedCreateView):

@@ -90,6 +90,7 @@ EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
     ("the_new_user_form", ANY):                         (200,  403,   403,     403,      403,   403),
     ("the_edit_form_of_a_user", ANY):                   (200,  403,   403,     403,      403,   403),
     ("the_audit_log", ANY):                             (200,  403,   403,     403,      403,   403),
+    ("unlocking_the_sign_in_of_a_user", ANY):           (302,  404,   404,     404,      404,   404),
 }  # fmt: skip
 
 REVEAL_REASON = "核对组织关系转接材料"
@@ -140,6 +141,7 @@ class Page:
     target: str | None = None  # which TARGETS column the page is about, None for pages without an object
     method: str = "get"
     extra_args: tuple[Any, ...] = ()
+    redirects_to: str | None = None  # URL name a successful POST goes to, else the object's own page
 
     def url(self, obj: Any) -> str:
         return reverse(self.url_name, args=[obj.pk, *self.extra_args] if obj is not None else [])
@@ -173,6 +175,9 @@ PAGES = {
     "the_new_user_form": Page("accounts:user_create"),
     "the_edit_form_of_a_user": Page("accounts:user_update", "user"),
     "the_audit_log": Page("accounts:audit_log"),
+    "unlocking_the_sign_in_of_a_user": Page(
+        "accounts:user_unlock", "user", method="post", redirects_to="accounts:user_list"
+    ),
 }
 
 
@@ -235,7 +240,9 @@ def test_permission_matrix(world: SimpleNamespace, role: str, page_name: str, sc
         pytest.fail(f"expected {expected}, got 200 with form errors {response.context['form'].errors.as_data()}")
     assert response.status_code == expected
     if expected == 302:
-        assert response.headers["Location"] == obj.get_absolute_url()
+        assert response.headers["Location"] == (
+            reverse(page.redirects_to) if page.redirects_to else obj.get_absolute_url()
+        )
     if page.url_name == "members:member_update" and page.method == "post":
         obj.refresh_from_db()
         assert (obj.note == "由权限矩阵测试修改") == (expected == 302)

@@ -97,6 +97,7 @@ def test_the_walk_reaches_every_part_of_the_urlconf():
         "home",
         "login",
         "accounts:audit_log",
+        "accounts:user_unlock",
         "members:outflow_transition",
         "organizations:station_update",
     ):
