@@ -15,6 +15,7 @@ from lunar_python import Lunar
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, NotificationKind, Role, User
 from lanshan_party.notifications import Reminder, county_users
+from lanshan_party.scoping import within_scope
 from members import actions
 from members.models import (
     CampaignStatus,
@@ -174,6 +175,16 @@ def record_result(
     task.save()
     audit.record_update(task, before, actor=by)
     return task
+
+
+def campaign_progress(campaign: CensusCampaign, user: User) -> dict[str, Any]:
+    """What the progress page shows the user: the county totals, and the rows of the responsible organizations
+    in the user's subtree (every one for county-level users). A secretary sees tasks of their home branch's
+    members flowing elsewhere, but not how that flowing organization is doing nor who its secretary is."""
+    totals = CensusTask.objects.filter(campaign=campaign).progress()
+    totals["percent"] = round(100 * totals["answered"] / totals["tasks"]) if totals["tasks"] else 0
+    tasks = within_scope(CensusTask.objects.filter(campaign=campaign), user, "organization")
+    return {"totals": totals, "per_org": progress_by_organization(tasks)}
 
 
 def progress_by_organization(tasks: Any) -> list[dict[str, Any]]:

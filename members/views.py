@@ -370,11 +370,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        tasks = CensusTask.objects.visible_to(self.request.user).filter(campaign=self.object)
-        totals = tasks.progress()
-        totals["percent"] = round(100 * totals["answered"] / totals["tasks"]) if totals["tasks"] else 0
-        context["totals"] = totals
-        context["per_org"] = census.progress_by_organization(tasks)
+        context.update(census.campaign_progress(self.object, self.request.user))
         context["manages"] = self.request.user.role in CAMPAIGN_MANAGERS
         context["organizations"] = self.object.organizations.all()
         return context
