@@ -12,6 +12,23 @@
       button.classList.add("disabled");
     });
   });
+  // A dropdown marked data-autosubmit submits its form when changed (the dashboard's year).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) select.form.submit();
+  });
+  // Widths and indents the server computes are data attributes, set here: the Content-Security-Policy refuses
+  // inline style attributes, not styles set from a script file. Run on load and on every htmx swap.
+  function applySizes(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      el.style.width = Math.max(0, Math.min(100, Number(el.dataset.width) || 0)) + "%";
+    });
+    root.querySelectorAll("[data-indent]").forEach(function (el) {
+      el.style.setProperty("--indent", Number(el.dataset.indent) || 0);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applySizes(document); });
+  document.addEventListener("htmx:load", function (event) { applySizes(event.detail.elt.parentNode || document); });
   // Find in the organization tree: hide the rows that do not match.
   document.addEventListener("input", function (event) {
     if (event.target.id !== "tree-search") return;

@@ -48,13 +48,20 @@ def browser() -> Iterator[object]:
 
 
 class OfflinePage:
-    """A page whose requests to anything but localhost are aborted and remembered."""
+    """A page whose requests to anything but localhost are aborted and remembered, and whose Content-Security-Policy
+    violations (an inline script, style or event handler the policy refused) fail the test when it closes."""
 
     def __init__(self, browser: object, width: int, height: int) -> None:
         self.context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         self.page = self.context.new_page()
         self.blocked: list[str] = []
+        self.csp_violations: list[str] = []
         self.page.route("**/*", self._route)
+        self.page.on("console", self._console)
+
+    def _console(self, message: object) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def _route(self, route: object) -> None:
         host = urlparse(route.request.url).hostname
@@ -72,6 +79,7 @@ class OfflinePage:
 
     def close(self) -> None:
         self.context.close()
+        assert not self.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(self.csp_violations)
 
 
 @pytest.fixture

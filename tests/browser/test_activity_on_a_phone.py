@@ -86,6 +86,7 @@ def test_the_dashboard_draws_its_charts_with_every_asset_served_locally(county, 
         for i in range(charts.count()):
             assert charts.nth(i).get_attribute("data-rendered") == "1"
             assert charts.nth(i).locator("svg").count() == 1
+        page.page.hover("[data-chart=months] svg")  # the tooltip is HTML the policy must not refuse
         page.page.click("[data-testid=chart-provinces] .chart-table-toggle")
         table = page.page.locator("#table-provinces")
         table.wait_for(state="visible")

@@ -48,8 +48,11 @@ def test_an_administrator_filters_members_exports_watches_the_progress_and_downl
     page.goto(f"{live_server.url}/members/")
     page.select_option("#id_organization", str(county.huaguo.pk))
     page.wait_for_url(f"**organization={county.huaguo.pk}**")
+    # Predicates are functions, not expressions: Playwright evaluates an expression with eval, which the
+    # Content-Security-Policy refuses.
     page.wait_for_function(
-        "document.querySelectorAll('#table-container tbody tr').length === 41 || document.body.innerText.includes('41')"
+        "() => document.querySelectorAll('#table-container tbody tr').length === 41"
+        " || document.body.innerText.includes('41')"
     )
     page.click("[data-testid=export-menu]")
     offline_page.screenshot("ledger_export_menu")
@@ -57,7 +60,7 @@ def test_an_administrator_filters_members_exports_watches_the_progress_and_downl
 
     page.wait_for_url("**/ledgers/exports/*/")
     page.wait_for_function(
-        "Number(document.querySelector('[data-testid=progress]')?.getAttribute('aria-valuenow')) > 0"
+        "() => Number(document.querySelector('[data-testid=progress]')?.getAttribute('aria-valuenow')) > 0"
     )
     offline_page.screenshot("ledger_export_progress")
     page.wait_for_selector("[data-testid=download]", timeout=30_000)
