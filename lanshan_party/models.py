@@ -190,6 +190,9 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # The worker stopped while handing the message to the mail server or gateway: it may have gone out. It is
+    # not sent again, so nobody gets it twice; the in-app copy of the same reminder is always there.
+    UNCERTAIN = "unknown", _("Delivery unknown")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -231,6 +234,9 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set just before the message is handed to the mail server or gateway: a send that dies after this point may
+    # have been delivered, one that dies before it certainly was not.
+    handed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -307,6 +313,12 @@ class ExportJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     total = models.PositiveIntegerField(_("rows expected"), default=0)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # Rows written so far and when the running job last said so: progress without the cache, and how a job whose
+    # worker was killed is told from one still at work.
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     file = models.FileField(upload_to=RandomName("ledgers/exports"), max_length=200, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
@@ -352,6 +364,10 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When the check or the import was last handed to a worker, and how often: a sweep hands it again when no worker
+    # holds it (the broker was down, or the worker was killed), up to a limit.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     objects = LedgerJobQuerySet.as_manager()
 
@@ -363,3 +379,21 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Heartbeat(models.Model):
+    """When a background routine (the sweeps) last ran to its end: what /healthz reports to monitoring."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"at": timezone.now()})

@@ -3,17 +3,21 @@
 A reminder is a row with a unique key (who, what, which period). Sweeps find what has come due and
 insert rows with `ignore_conflicts`, so running a sweep twice writes nothing new. Sending claims a
 row with a conditional UPDATE (pending → sending), so a task delivered twice sends once. A worker that
-dies mid-send leaves the row in "sending"; `dispatch_due` puts it back after CLAIM_TIMEOUT.
+dies mid-send leaves the row in "sending"; after CLAIM_TIMEOUT `dispatch_due` sends it again only if it
+certainly never left (see `reclaim`): in-app exactly once; e-mail exactly once, except a worker killed inside
+the hand-over to the mail server, which is marked "delivery unknown" rather than risk a duplicate; SMS exactly
+once through a gateway that honours the idempotency key, otherwise like e-mail.
 """
 
 import datetime
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -27,7 +31,8 @@ from lanshan_party.models import Channel, Notification, NotificationKind, Notifi
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
+# A send takes seconds (EMAIL_TIMEOUT bounds the mail server): a row still "sending" after this lost its worker.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=2)
 # Kinds urgent enough to go out as a text message too, to users who gave a mobile number.
 SMS_KINDS = (NotificationKind.CAMPAIGN_DEADLINE, NotificationKind.CAMPAIGN_OVERDUE)
 
@@ -79,15 +84,38 @@ def write(reminders: Iterable[Reminder], *, due_at: datetime.datetime | None = N
 # ------------------------------------------------------------------------------------------- sending
 
 
+def message_id(notification: Notification) -> str:
+    """One Message-ID per notification, whatever happens: a mail client shows a message delivered twice once."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    return f"<notification-{notification.pk}.{digest}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+def _hand_over(notification: Notification) -> None:
+    """Mark the moment of no return: from here on the message may reach the person even if this worker dies."""
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(handed_at=timezone.now())
+
+
 def _deliver(notification: Notification) -> None:
     if notification.channel == Channel.IN_APP:
         return  # marking it sent puts it in the inbox
     link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else ""
     text = "\n\n".join(part for part in (notification.body, link) if part)
     if notification.channel == Channel.EMAIL:
-        send_mail(notification.subject, text, None, [notification.recipient.email], fail_silently=False)
+        message = EmailMessage(
+            notification.subject,
+            text,
+            None,
+            [notification.recipient.email],
+            headers={"Message-ID": message_id(notification)},
+        )
+        # Connect first: a mail server that is down or slow fails here, before the hand-over, and is retried.
+        with get_connection(fail_silently=False) as connection:
+            _hand_over(notification)
+            connection.send_messages([message])
     elif notification.channel == Channel.SMS:
-        sms_backend().send(notification.recipient.mobile, f"{notification.subject} {link}".strip())
+        backend = sms_backend()
+        _hand_over(notification)
+        backend.send(notification.recipient.mobile, f"{notification.subject} {link}".strip(), key=notification.key)
 
 
 def send(notification_id: int) -> str:
@@ -95,7 +123,7 @@ def send(notification_id: int) -> str:
     now = timezone.now()
     claimed = Notification.objects.filter(
         pk=notification_id, status=NotificationStatus.PENDING, due_at__lte=now
-    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(status=NotificationStatus.SENDING, claimed_at=now, handed_at=None, attempts=F("attempts") + 1)
     if not claimed:
         return "skipped"  # sent already, being sent by another worker, or not due
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -117,14 +145,30 @@ def send(notification_id: int) -> str:
     return "sent"
 
 
+def reclaim(now: datetime.datetime) -> dict[str, int]:
+    """Sends a dead worker left in "sending": retried when the message certainly never left (not yet handed over,
+    in-app, or a gateway that drops repeats of a key); otherwise marked "delivery unknown" and never sent twice."""
+    stuck = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    safe = Q(handed_at__isnull=True) | Q(channel=Channel.IN_APP)
+    if getattr(sms_backend(), "idempotent", False):
+        safe |= Q(channel=Channel.SMS)
+    retried = stuck.filter(safe).update(status=NotificationStatus.PENDING)
+    uncertain = stuck.exclude(safe).update(
+        status=NotificationStatus.UNCERTAIN,
+        last_error="The worker stopped while handing this message over; it may have been delivered, so it is not "
+        "sent again.",
+    )
+    if uncertain:
+        logger.warning("%d notifications may or may not have been delivered (worker stopped mid-send)", uncertain)
+    return {"retried": retried, "uncertain": uncertain}
+
+
 def dispatch_due(now: datetime.datetime | None = None) -> int:
     """Queue a send task for every due notification. With no broker (eager) the sends happen right here."""
     from lanshan_party.tasks import send_notification
 
     now = now or timezone.now()
-    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
-        status=NotificationStatus.PENDING
-    )
+    reclaim(now)
     ids = list(Notification.objects.due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:5000])
     for pk in ids:
         send_notification.apply_async(args=[pk])
@@ -132,18 +176,27 @@ def dispatch_due(now: datetime.datetime | None = None) -> int:
 
 
 class ConsoleSMSBackend:
-    """Writes text messages to the log. A real gateway is a class with the same `send`, named in SMS_BACKEND."""
+    """Writes text messages to the log. A real gateway is a class with the same `send(phone, text, *, key)`, named in
+    SMS_BACKEND; `key` is unique per message: pass it as the gateway's idempotency key (client message id) and set
+    `idempotent = True`, and a send cut off by a dying worker is safely sent again (the gateway drops the repeat)."""
 
-    def send(self, phone: str, text: str) -> None:
+    idempotent = True  # nothing leaves the machine: writing the log line twice harms nobody
+
+    def send(self, phone: str, text: str, *, key: str) -> None:
         logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)
 
 
 class LocmemSMSBackend:
-    """Keeps text messages in memory, for tests."""
+    """Keeps text messages in memory, for tests; like a real gateway it drops a repeat of a key it has seen."""
 
+    idempotent = True
     outbox: list[tuple[str, str]] = []
+    keys: set[str] = set()
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str) -> None:
+        if key in LocmemSMSBackend.keys:
+            return
+        LocmemSMSBackend.keys.add(key)
         LocmemSMSBackend.outbox.append((phone, text))
 
 

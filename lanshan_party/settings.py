@@ -203,13 +203,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 
+# Longest a web request waits on the broker to publish a task (a hung broker must not hold pages up); the sweep
+# publishes whatever did not make it.
+BROKER_PUBLISH_WAIT = float(os.getenv("BROKER_PUBLISH_WAIT", "0.5"))
+# A running export or import that has not shown progress for this long lost its worker: the sweep starts it again.
+LEDGER_JOB_STALLED_SECONDS = envint("LEDGER_JOB_STALLED_SECONDS", "120")
+
 # The beat schedule: a few idempotent sweeps, never long-delayed tasks (Redis would redeliver those).
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "lanshan_party.tasks.sweep_reminders", "schedule": 15 * 60},
     "dispatch-due-notifications": {"task": "lanshan_party.tasks.dispatch_due_notifications", "schedule": 60},
     "expire-ledger-files": {"task": "lanshan_party.ledgers.tasks.expire_ledger_files", "schedule": 3600},
 }
-
 
 
 def next_redis_database(url: str) -> str:
@@ -242,10 +247,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 # For the file-based backend (one file per message, e.g. on a staging server): the folder to write to.
 EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+# The domain part of the Message-ID every reminder e-mail carries (one per reminder, so a repeat shows once).
+EMAIL_MESSAGE_ID_DOMAIN = os.getenv("EMAIL_MESSAGE_ID_DOMAIN", "lanshan.local")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "noreply@lanshan.local")
 # Text messages go through this class (a `send(phone, text)` method); the default writes them to the log.
@@ -272,6 +279,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 # Addresses of the reverse proxies whose X-Forwarded-For is believed (only with BEHIND_PROXY).
 TRUSTED_PROXIES = frozenset(envlist("TRUSTED_PROXIES", "127.0.0.1,::1"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Monitoring asks gunicorn for /healthz directly, over plain HTTP on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = envlist("SILENCED_SYSTEM_CHECKS", "")
 

@@ -9,7 +9,10 @@ import logging
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+
+from lanshan_party import resilience
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +20,23 @@ RETRY = {"autoretry_for": (Exception,), "retry_backoff": 30, "retry_backoff_max"
 
 
 def enqueue(task: Any, *args: Any) -> None:
-    """Publish `task(*args)` once the current transaction commits; a broker that is down is logged, not raised."""
+    """Publish `task(*args)` once the current transaction commits. The request never waits on the broker for more
+    than a fraction of a second, and a broker that is down or hung is logged, not raised: the row the task works on
+    is already saved, and the next sweep publishes it again (see ledgers.recovery and notifications.dispatch_due)."""
 
     def publish() -> None:
-        try:
-            task.apply_async(args=args, retry=False)
-        except Exception:  # any broker failure: the next sweep does the work later
-            logger.warning("Could not publish %s%r; the next sweep will pick it up.", task.name, args, exc_info=True)
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: the task runs here and now
+            try:
+                task.apply_async(args=args, retry=False)
+            except Exception:
+                logger.warning("%s%r failed; the next sweep will pick it up.", task.name, args, exc_info=True)
+            return
+        if not resilience.bounded(
+            lambda: task.apply_async(args=args, retry=False),
+            breaker=resilience.broker,
+            wait=settings.BROKER_PUBLISH_WAIT,
+        ):
+            logger.warning("Could not publish %s%r; the next sweep will pick it up.", task.name, args)
 
     transaction.on_commit(publish)
 
@@ -38,18 +51,27 @@ def send_notification(notification_id: int) -> str:
 
 @shared_task(acks_late=True, **RETRY)
 def dispatch_due_notifications() -> int:
-    """Queue a send for every notification that is due (and reclaim sends a dead worker left half done)."""
+    """Every minute: queue a send for every notification that is due (and reclaim sends a dead worker left half
+    done), and hand again to a worker every ledger job that the broker or a killed worker lost."""
     from lanshan_party import notifications
+    from lanshan_party.ledgers import recovery
+    from lanshan_party.models import Heartbeat
 
-    return notifications.dispatch_due()
+    queued = notifications.dispatch_due()
+    recovery.recover()
+    Heartbeat.beat("dispatch")
+    return queued
 
 
 @shared_task(acks_late=True, **RETRY)
 def sweep_reminders() -> dict[str, int]:
     """Write the outbox rows of every reminder that has come due; safe to run any number of times."""
     from lanshan_party import notifications
+    from lanshan_party.models import Heartbeat
 
-    return notifications.sweep_all()
+    written = notifications.sweep_all()
+    Heartbeat.beat("reminders")
+    return written
 
 
 from lanshan_party.ledgers.tasks import (  # noqa: E402,F401 - registers the ledger tasks with the worker

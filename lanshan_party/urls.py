@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lanshan_party import views
+from lanshan_party import health, views
 
 accounts_patterns = (
     [
@@ -18,6 +18,7 @@ accounts_patterns = (
 )
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", views.HomeView.as_view(), name="home"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("reminders/", views.NotificationListView.as_view(), name="notification_list"),

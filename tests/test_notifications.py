@@ -22,6 +22,7 @@ TODAY = datetime.date(2026, 3, 1)
 def text_messages_in_memory(settings):
     settings.SMS_BACKEND = "lanshan_party.notifications.LocmemSMSBackend"
     LocmemSMSBackend.outbox = []
+    LocmemSMSBackend.keys = set()
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_a_failing_mail_server_is_retried_later_and_given_up_after_five_attempts
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(notifications, "send_mail", refuse)
+    monkeypatch.setattr(notifications, "get_connection", refuse)
     assert notifications.send(email.pk) == "retry"
     email.refresh_from_db()
     assert email.status == NotificationStatus.PENDING and email.due_at > email.created_at

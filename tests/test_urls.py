@@ -24,6 +24,7 @@ from tests.factories import make_id_number
 ALLOWLIST = {
     "login",  # the application's login page
     "admin:login",  # the Django admin's own login page
+    "healthz",  # monitoring: database, broker and sweep age, no data
 }
 
 # Values for the parameters of each route: by parameter name first, else by converter.

@@ -8,13 +8,14 @@ import datetime
 import io
 import logging
 import tempfile
+import uuid
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -33,7 +34,6 @@ from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBat
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000  # rows fetched from the database at a time
-STALLED_AFTER = datetime.timedelta(hours=1)  # a running job quiet this long died with its worker: it may start over
 CONTENT_TYPES = {
     LedgerFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     LedgerFormat.CSV: "text/csv; charset=utf-8",
@@ -242,49 +242,102 @@ def record(job: ExportJob) -> None:
         )
 
 
-def _claim(job_id: int) -> bool:
+MAX_ATTEMPTS = 3  # a job whose worker dies this many times is marked failed, with a retry button
+
+
+class Superseded(Exception):
+    """This run of a job lost it: it was taken for stalled and started again elsewhere."""
+
+
+def stalled_before(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=settings.LEDGER_JOB_STALLED_SECONDS)
+
+
+def _claim(job_id: int, token: str) -> bool:
+    """Take the job for this run. A pending job is free; a running one is taken over when its heartbeat stopped (its
+    worker died), or when this is the same task delivered again (a message is redelivered only when the worker that
+    had it died)."""
     now = timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.RUNNING, started_at=now
+    fields = {
+        "status": ExportStatus.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "done": 0,
+        "task_id": token,
+        "attempts": F("attempts") + 1,
+    }
+    if ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(**fields):
+        return True
+    dead = Q(heartbeat_at__lt=stalled_before(now)) | Q(heartbeat_at__isnull=True, started_at__lt=stalled_before(now))
+    if token and not token.startswith("inline-"):
+        dead |= Q(task_id=token)
+    return bool(ExportJob.objects.filter(dead, pk=job_id, status=ExportStatus.RUNNING).update(**fields))
+
+
+def _beat(job_id: int, token: str, done: int) -> None:
+    """Progress, in the cache for the live bar and in the row as the heartbeat; a run that lost its job stops here."""
+    progress.set("export", job_id, done)
+    owned = ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING, task_id=token).update(
+        done=done, heartbeat_at=timezone.now()
     )
-    if not claimed:  # a task delivered again after its worker died mid-way starts over
-        claimed = ExportJob.objects.filter(
-            pk=job_id, status=ExportStatus.RUNNING, started_at__lt=now - STALLED_AFTER
-        ).update(started_at=now)
-    return bool(claimed)
+    if not owned:
+        raise Superseded
 
 
-def run(job_id: int) -> str:
-    """Run one export job: write its file, keep it for the history, audit it. A second delivery does nothing."""
-    if not _claim(job_id):
+def run(job_id: int, token: str = "") -> str:
+    """Run one export job: write its file, keep it for the history, audit it. A second delivery does nothing, and a
+    delivery after its worker died starts over."""
+    token = token or f"inline-{uuid.uuid4().hex}"
+    if not _claim(job_id, token):
         return "skipped"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     expire_files()
     try:
         with tempfile.TemporaryFile() as target:
-            job.row_count = write(job, target, on_progress=lambda done: progress.set("export", job.pk, done))
+            job.row_count = write(job, target, on_progress=lambda done: _beat(job_id, token, done))
             target.seek(0)
             with transaction.atomic():
+                if not ExportJob.objects.select_for_update().filter(
+                    pk=job_id, status=ExportStatus.RUNNING, task_id=token
+                ):
+                    raise Superseded
                 job.file.save(f"ledger.{job.format}", File(target), save=False)
                 job.status = ExportStatus.DONE
+                job.done = job.row_count
                 job.finished_at = timezone.now()
                 job.expires_at = job.finished_at + datetime.timedelta(hours=settings.LEDGER_FILES_KEEP_HOURS)
                 job.save()
                 record(job)
+    except Superseded:
+        logger.info("Ledger export %s was taken over by another run; this one stops.", job_id)
+        return "superseded"
     except (OperationalError, InterfaceError):
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.PENDING)  # the retry claims it again
+        ExportJob.objects.filter(pk=job_id, task_id=token).update(status=ExportStatus.PENDING)  # the retry claims it
         raise
     except Exception:
         logger.exception("Ledger export %s failed", job_id)
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=_(
+        fail(
+            job_id,
+            _(
                 "The export stopped on an unexpected error, which has been logged. Try again, or tell the administrator."
             ),
         )
         return ExportStatus.FAILED
     return ExportStatus.DONE
+
+
+def fail(job_id: int, message: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, finished_at=timezone.now(), error=message)
+
+
+def retry(job: ExportJob) -> bool:
+    """Start a failed export again, from the start (the retry button). False when it is not failed."""
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportStatus.FAILED).update(
+        status=ExportStatus.PENDING, error="", attempts=0, done=0, heartbeat_at=None, finished_at=None
+    ):
+        return False
+    tasks.start(tasks.export_ledger_task, job.pk)
+    return True
 
 
 def download_name(job: ExportJob) -> str:

@@ -209,16 +209,20 @@ def _record(batch: ImportBatch, outcome: Outcome) -> None:
 
 
 def check(batch_id: int) -> str:
-    """Check an uploaded ledger and prepare its preview (faults, what would change, the marked workbook)."""
-    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
-    if batch.status != ImportStatus.CHECKING:
-        return batch.status
-    try:
-        outcome = process(batch, commit=False)
-    except LedgerFileError as error:
-        _reject(batch, str(error))
-        return ImportStatus.REJECTED
-    _save_preview(batch, outcome)
+    """Check an uploaded ledger and prepare its preview (faults, what would change, the marked workbook).
+
+    The batch row stays locked while the check runs, so a second delivery waits and then finds it checked, and the
+    recovery sweep can tell a check at work (locked) from one whose worker died (not locked)."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("user").get(pk=batch_id)
+        if batch.status != ImportStatus.CHECKING:
+            return batch.status
+        try:
+            outcome = process(batch, commit=False)
+        except LedgerFileError as error:
+            _reject(batch, str(error))
+            return ImportStatus.REJECTED
+        _save_preview(batch, outcome)
     return ImportStatus.CHECKED
 
 

@@ -21,11 +21,12 @@ logger = logging.getLogger(__name__)
 RETRY = {"autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 10, "max_retries": 3}
 
 
-@shared_task(acks_late=True, **RETRY)
-def export_ledger_task(job_id: int) -> str:
+@shared_task(bind=True, acks_late=True, **RETRY)
+def export_ledger_task(self: Any, job_id: int) -> str:
     from lanshan_party.ledgers import exports
 
-    return exports.run(job_id)
+    # The task id tells a redelivery of this very task (its first worker died) from a second task for the same job.
+    return exports.run(job_id, self.request.id or "")
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -78,11 +78,17 @@ class ExportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         job = self.object
-        done = job.row_count if job.status == ExportStatus.DONE else progress.get("export", job.pk) or 0
+        if job.status == ExportStatus.DONE:
+            done = job.row_count
+        else:  # the cache is livelier; the row's heartbeat count is there when the cache is not
+            done = max(progress.get("export", job.pk) or 0, job.done)
         context.update(job_context(job.status in (ExportStatus.PENDING, ExportStatus.RUNNING), done, job.total))
-        context["stalled"] = (
-            job.status == ExportStatus.RUNNING and job.started_at < timezone.now() - exports.STALLED_AFTER
+        # Waiting or quiet too long: its worker died or the broker is down. The sweep starts it again; say so.
+        waiting_since = job.heartbeat_at or job.started_at or job.created_at
+        context["stalled"] = job.status in (ExportStatus.PENDING, ExportStatus.RUNNING) and (
+            waiting_since < exports.stalled_before(timezone.now())
         )
+        context["may_retry"] = job.status == ExportStatus.FAILED and job.user_id == self.request.user.pk
         return context
 
 
@@ -185,6 +191,8 @@ class ImportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
         running = batch.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
         done = (progress.get("import", batch.pk) or 0) if running else batch.total_rows
         context.update(job_context(running, done, batch.total_rows if batch.status == ImportStatus.IMPORTING else 0))
+        waiting_since = batch.queued_at or batch.created_at
+        context["stalled"] = running and not done and waiting_since < exports.stalled_before(timezone.now())
         context["ledger"] = LEDGERS[batch.ledger]
         context["errors_page"] = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
         context["unlisted"] = max(batch.error_count - len(batch.errors), 0)
@@ -223,7 +231,7 @@ class ImportConfirmView(View):
             messages.error(request, _("No row of this ledger can be imported. Fix the faults and upload it again."))
             return redirect("ledgers:import_detail", pk=pk)
         claimed = ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.IMPORTING, valid_only=valid_only
+            status=ImportStatus.IMPORTING, valid_only=valid_only, queued_at=timezone.now()
         )
         if claimed:  # a double click imports once
             progress.set("import", batch.pk, 0)
@@ -232,6 +240,36 @@ class ImportConfirmView(View):
             else:
                 tasks.start(tasks.import_ledger_task, batch.pk)
         return redirect("ledgers:import_detail", pk=pk)
+
+
+class ImportRetryView(View):
+    """Start a failed check or import again, from the uploaded file (the “Try again” button)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = _own_batch(request, pk)
+        if batch.status != ImportStatus.FAILED or not batch.file:
+            messages.info(request, _("This ledger cannot be tried again. Upload it again from the import page."))
+            return redirect("ledgers:import_detail", pk=pk)
+        phase = ImportStatus.CHECKING if batch.checked_at is None else ImportStatus.IMPORTING
+        if ImportBatch.objects.filter(pk=pk, status=ImportStatus.FAILED).update(
+            status=phase, message="", attempts=0, queued_at=timezone.now(), finished_at=None
+        ):
+            task = tasks.check_import_task if phase == ImportStatus.CHECKING else tasks.import_ledger_task
+            tasks.start(task, pk)
+            messages.success(request, _("The ledger is being processed again."))
+        return redirect("ledgers:import_detail", pk=pk)
+
+
+class ExportRetryView(View):
+    """Start a failed export again (the “Try again” button), for the user who asked for it."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        job = get_object_or_404(ExportJob.objects.visible_to(request.user).filter(user=request.user), pk=pk)
+        if exports.retry(job):
+            messages.success(request, _("The export starts again."))
+        else:
+            messages.info(request, _("This export has not failed: there is nothing to try again."))
+        return redirect("ledgers:export_detail", pk=job.pk)
 
 
 class ImportDiscardView(View):
