@@ -7,5 +7,5 @@ class LanshanPartyConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from lanshan_party import checks, signals  # noqa: F401  (deployment checks; login / logout / failed-login audit)
-        from lanshan_party import lookups  # noqa: F401  (integer `in` lookups that drop out-of-range ids)
+        # Deployment checks; login / logout / failed-login audit; integer `in` lookups that drop out-of-range ids.
+        from lanshan_party import checks, lookups, signals  # noqa: F401
