@@ -71,7 +71,8 @@ def save_activity(
         changed |= set(existing)  # a moved date or changed type changes every attendee's last life
     refresh_last_life(changed)
 
-    removed_photos = list(activity.photos.filter(pk__in=[int(pk) for pk in remove_photos if str(pk).isdigit()]))
+    photo_ids = [int(pk) for pk in map(str, remove_photos) if pk.isdecimal() and len(pk) <= 20]  # others are no id
+    removed_photos = list(activity.photos.filter(pk__in=photo_ids))
     for photo in removed_photos:
         storage, stored = photo.image.storage, photo.image.name
         photo.delete()

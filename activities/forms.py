@@ -101,7 +101,12 @@ class ActivityForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         error_messages = {
             "topic": {"required": gettext_lazy("Give the topic of the activity, e.g. 学习党的二十届四中全会精神.")},
             "date": {"required": gettext_lazy("Give the date of the activity (year-month-day).")},
-            "organization": {"required": gettext_lazy("Choose the organization that held the activity.")},
+            "organization": {
+                "required": gettext_lazy("Choose the organization that held the activity."),
+                "invalid_choice": gettext_lazy(
+                    "That organization is not one you may record for. Choose one from the list."
+                ),
+            },
             "type": {"required": gettext_lazy("Choose the type of activity.")},
             "hours": {"invalid": gettext_lazy("Give the length in hours as a number, e.g. 1.5.")},
         }
@@ -127,7 +132,20 @@ class ActivityForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         self.fields["hours"].widget.attrs.update({"step": "0.5", "min": "0.5", "max": "24", "inputmode": "decimal"})
 
 
-STATUS_FIELD = re.compile(r"^att-(\d+)$")
+class RosterQueryForm(forms.Form):
+    """The attendance list's query string: the organization chosen in the activity form and, when editing, the
+    activity. Each is an id the user may see, checked like any posted id."""
+
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
+    activity = forms.ModelChoiceField(queryset=Activity.objects.none(), required=False)
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.fields["organization"].queryset = activity_holders(user)
+        self.fields["activity"].queryset = Activity.objects.visible_to(user)
+
+
+STATUS_FIELD = re.compile(r"^att-(\d{1,30})$")  # longer digit runs are no id, and int() refuses 4,300 digits
 
 
 class AttendanceForm(forms.Form):

@@ -1,12 +1,13 @@
 """Activity pages: list, detail, the activity-with-attendance form, photos, six-month-rule warnings and red packages."""
 
+import re
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from django.views.generic import DetailView
 
 from activities import actions
 from activities.filters import ActivityFilter, LifeWarningFilter, RedPackageFilter
-from activities.forms import ActivityForm, AttendanceForm, RedPackageForm, activity_holders
+from activities.forms import ActivityForm, AttendanceForm, RedPackageForm, RosterQueryForm, activity_holders
 from activities.models import Activity, ActivityPhoto, Attendance, AttendanceStatus, RedPackage
 from activities.tables import ActivityTable, LifeWarningTable, RedPackageTable
 from lanshan_party import audit, uploads
@@ -29,6 +30,8 @@ from lanshan_party.views import (
 )
 from members.models import LIFE_LEVEL_LABELS, LIFE_WARNING_MONTHS, Member, Standing
 from organizations.models import Organization
+
+SUBMISSION_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 # What the secretary responsible does at each warning level (the six-month rule, 党章第三十八条).
 NEXT_STEPS = {
@@ -109,8 +112,12 @@ class ActivityFormView(PageTitleMixin, View):
         organization = self.object.organization if self.object.pk else None
         if data is not None and form.is_valid():
             organization = form.cleaned_data["organization"]
+        elif organization is None and data is not None:
+            # Checked by its own field even when the rest of the form is not valid: the posted value is whatever the
+            # client sent ("abc" was a 500), and only an organization the user may record for lists its members.
+            organization = form.cleaned_data.get("organization")
         elif organization is None:
-            holder_id = (data or {}).get("organization") or form.initial.get("organization")
+            holder_id = form.initial.get("organization")
             organization = activity_holders(user).filter(pk=holder_id).first() if holder_id else None
         attendance = AttendanceForm(data, user=user, organization=organization, activity=self.object)
         return form, attendance
@@ -131,7 +138,9 @@ class ActivityFormView(PageTitleMixin, View):
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         self.object = self.get_object(pk)
-        submission = request.POST.get("submission") or None
+        # The form's own token (uuid4 hex) or none: anything else posted there is not looked up or stored.
+        submission = request.POST.get("submission", "")
+        submission = submission if SUBMISSION_TOKEN.fullmatch(submission) else None
         if self.object.pk is None and submission:
             already = Activity.objects.visible_to(request.user).filter(submission=submission).first()
             if already is not None:  # the same form posted twice (double tap, resubmitted page)
@@ -144,21 +153,24 @@ class ActivityFormView(PageTitleMixin, View):
         activity = form.save(commit=False)
         if activity.pk is None:
             activity.submission = submission
-        try:
-            actions.save_activity(
-                activity,
-                attendance=attendance.statuses(),
-                photos=form.cleaned_data["photos"],
-                remove_photos=request.POST.getlist("remove_photo"),
-                by=request.user,
-                before=before,
-            )
-        except IntegrityError:  # a concurrent double submit won the race for the same submission token
-            existing = Activity.objects.filter(submission=submission).first()
-            if existing is None:
-                raise
-            messages.info(request, _("This activity was already saved; it was not saved twice."))
-            return redirect(existing)
+        with transaction.atomic():  # the version claim holds the row until the save is committed
+            if not form.claim_version():
+                return self.render(form, attendance)
+            try:
+                actions.save_activity(
+                    activity,
+                    attendance=attendance.statuses(),
+                    photos=form.cleaned_data["photos"],
+                    remove_photos=request.POST.getlist("remove_photo"),
+                    by=request.user,
+                    before=before,
+                )
+            except IntegrityError:  # a concurrent double submit won the race for the same submission token
+                existing = Activity.objects.filter(submission=submission).first()
+                if existing is None:
+                    raise
+                messages.info(request, _("This activity was already saved; it was not saved twice."))
+                return redirect(existing)
         messages.success(request, _("Saved “%(object)s”.") % {"object": activity})
         return redirect(activity)
 
@@ -167,10 +179,10 @@ class RosterView(View):
     """The attendance list for the organization chosen in the activity form (htmx)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        organization = get_object_or_404(activity_holders(request.user), pk=request.GET.get("organization") or 0)
-        activity = None
-        if request.GET.get("activity"):
-            activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=request.GET["activity"])
+        query = RosterQueryForm(request.GET, user=request.user)
+        if not query.is_valid():  # no organization, one the user may not record for, or no id at all
+            raise Http404
+        organization, activity = query.cleaned_data["organization"], query.cleaned_data["activity"]
         attendance = AttendanceForm(user=request.user, organization=organization, activity=activity)
         context = {"attendance": attendance, "statuses": AttendanceStatus.choices}
         return render(request, "activities/includes/roster.html", context)

@@ -7,7 +7,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from lanshan_party import audit
+from lanshan_party.forms import AdminLoginForm
 from lanshan_party.models import AuditAction, AuditEntry, User
+
+# An over-long username is refused by the form before django-axes would write it (see bound_username_length).
+admin.site.login_form = AdminLoginForm
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

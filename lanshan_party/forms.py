@@ -1,12 +1,16 @@
 """Forms for signing in and managing accounts, plus the crispy-forms base every form uses."""
 
+import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,12 +47,39 @@ class CrispyFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary"))
 
 
+STALE_EDIT = gettext_lazy(
+    "Someone else changed this record after you opened it. Reload the page, check their changes and edit again."
+)
+
+
 class StaleEditMixin:
     """Refuses to save an edit made on a version that someone else changed meanwhile.
 
     The form carries the object's `updated_at` as it was when the page was opened; if the stored
     one differs at submit time, the user is told to reload instead of silently overwriting.
+    clean() tells early; claim_version(), in the saving transaction, is what makes it hold under concurrent saves.
     """
+
+    def claim_version(self) -> bool:
+        """Take the row for this save if it still is the version the form was opened on; else add the stale error.
+
+        A conditional UPDATE, not a read and then a write: of two saves of one version at the same moment both pass
+        clean(), but the second UPDATE waits for the first's row lock, then matches no row and is refused. Call it
+        inside the transaction that saves the form.
+        """
+        instance = self.instance  # type: ignore[attr-defined]
+        if not instance.pk or "version" not in self.fields:  # type: ignore[attr-defined]
+            return True
+        try:
+            opened = datetime.datetime.fromisoformat(self.cleaned_data.get("version") or "")  # type: ignore[attr-defined]
+        except ValueError:
+            opened = None
+        claimed = opened is not None and (
+            type(instance).objects.filter(pk=instance.pk, updated_at=opened).update(updated_at=timezone.now())
+        )
+        if not claimed:
+            self.add_error(None, forms.ValidationError(STALE_EDIT, code="stale"))  # type: ignore[attr-defined]
+        return bool(claimed)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -62,12 +93,7 @@ class StaleEditMixin:
         if instance.pk and "version" in cleaned:
             current = type(instance).objects.filter(pk=instance.pk).values_list("updated_at", flat=True).first()
             if current is not None and cleaned.get("version") != current.isoformat():
-                raise forms.ValidationError(
-                    _(
-                        "Someone else changed this record after you opened it. Reload the page, check their changes and edit again."
-                    ),
-                    code="stale",
-                )
+                raise forms.ValidationError(STALE_EDIT, code="stale")
         return cleaned
 
 
@@ -80,6 +106,36 @@ class LoginForm(CrispyFormMixin, AuthenticationForm):
         ),
         "inactive": gettext_lazy("This account is disabled. Ask an administrator to enable it."),
     }
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        bound_username_length(self)
+
+
+def bound_username_length(form: AuthenticationForm) -> None:
+    """Refuse a username longer than any account's before authenticate() sees it.
+
+    AuthenticationForm only sets the input's maxlength; the value itself went to authenticate(), whose failed-login
+    signal made django-axes write it to a 255-character column: a 500 on PostgreSQL. Field validators run before the
+    form's clean(), which is where authenticate() is called, so a refused name is never written anywhere.
+    """
+    limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+    form.fields["username"].validators.append(
+        MaxLengthValidator(
+            limit,
+            message=gettext_lazy(
+                "A username has at most %(limit_value)d characters; this one has %(show_value)d. Check what you typed."
+            ),
+        )
+    )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The Django admin's own login form, with the same bound on the username."""
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        bound_username_length(self)
 
 
 class UserFormBase(CrispyFormMixin, forms.ModelForm):

@@ -1,12 +1,14 @@
 """The shared view mixins every app builds on, plus the home page, account management and the audit log."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,7 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from lanshan_party import audit, dashboard, security
 from lanshan_party.filters import AuditEntryFilter, UserFilter
-from lanshan_party.forms import LoginForm, UserCreateForm, UserUpdateForm
+from lanshan_party.forms import LoginForm, StaleEditMixin, UserCreateForm, UserUpdateForm
 from lanshan_party.models import AuditEntry, Notification, Role, User
 from lanshan_party.tables import AuditEntryTable, UserTable
 
@@ -69,15 +71,33 @@ class PageTitleMixin:
         return super().get_context_data(page_title=self.get_page_title(), **kwargs)  # type: ignore[misc]
 
 
+def save_or_check_again(view: Any, form: Any, save: Callable[[], HttpResponse]) -> HttpResponse:
+    """Save in a savepoint. A unique value (an ID number) that another request saved between this form's checks and
+    its save is an IntegrityError, not a 500: the form is checked again, now sees that row, and says so on its field."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:
+        if getattr(view, "object", None) is not None and view.object.pk:
+            view.object = view.get_object()  # the failed save changed the instance in memory
+        again = view.get_form()
+        if again.is_valid():
+            raise
+        return view.form_invalid(again)
+
+
 class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
     success_message = gettext_lazy("Saved “%(object)s”.")
 
     @transaction.atomic  # the change and its audit entry are written together or not at all
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record_create(self.object, actor=self.request.user)
-        messages.success(self.request, self.success_message % {"object": self.object})
-        return response
+        def save() -> HttpResponse:
+            response = super(AuditedCreateView, self).form_valid(form)
+            audit.record_create(self.object, actor=self.request.user)
+            messages.success(self.request, self.success_message % {"object": self.object})
+            return response
+
+        return save_or_check_again(self, form, save)
 
 
 class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, UpdateView):
@@ -89,10 +109,27 @@ class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, Up
     @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
         before = audit.snapshot(self.model.objects.get(pk=self.object.pk))
-        response = super().form_valid(form)
-        audit.record_update(self.object, before, actor=self.request.user)
-        messages.success(self.request, self.success_message % {"object": self.object})
-        return response
+        if isinstance(form, StaleEditMixin) and not form.claim_version():
+            return self.form_invalid(form)
+
+        def save() -> HttpResponse:
+            response = super(AuditedUpdateView, self).form_valid(form)
+            audit.record_update(self.object, before, actor=self.request.user)
+            messages.success(self.request, self.success_message % {"object": self.object})
+            return response
+
+        return save_or_check_again(self, form, save)
+
+
+MAX_PER_PAGE = 200
+
+
+class BoundedPaginator(Paginator):
+    """Pages of 1 to MAX_PER_PAGE rows whatever ?per_page= says: 100000 rendered the whole county in one page, and
+    a negative number made a negative page count that django-tables2 could not turn into any page (a 500)."""
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, **kwargs: Any) -> None:
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
 
 
 class ScopedListView(PageTitleMixin, ScopedQuerysetMixin, SingleTableMixin, FilterView):
@@ -111,6 +148,9 @@ class ScopedListView(PageTitleMixin, ScopedQuerysetMixin, SingleTableMixin, Filt
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
+
+    def get_table_pagination(self, table: Any) -> dict[str, Any]:
+        return {**super().get_table_pagination(table), "paginator_class": BoundedPaginator}
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -30,7 +30,12 @@ class MemberPicker(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         values = value if isinstance(value, list | tuple) else [value]
-        ids = [int(v) for v in values if str(v).isdigit()]
+        ids = []
+        for v in values:
+            try:
+                ids.append(int(v))
+            except (TypeError, ValueError):  # not an id ("abc", "²", 5,000 digits): nobody to show
+                pass
         picked = []
         if ids and self.queryset is not None:
             members = {m.pk: m for m in self.queryset.filter(pk__in=ids).select_related("home_branch")}

@@ -94,7 +94,7 @@ class OrganizationCreateView(RoleRequiredMixin, AuditedCreateView):
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
         parent = self.request.GET.get("parent")
-        if parent and parent.isdigit():
+        if parent and parent.isdecimal():
             initial["parent"] = parent
         return initial
 

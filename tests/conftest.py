@@ -62,6 +62,16 @@ def uploads_in_a_temporary_folder(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def skip_postgres_only_tests_elsewhere(request: pytest.FixtureRequest) -> None:
+    """Tests marked postgres_only (row locks, concurrent connections) run on PostgreSQL and are skipped on SQLite."""
+    if request.node.get_closest_marker("postgres_only"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
 @pytest.fixture
 def county(db: None) -> SimpleNamespace:
     c = SimpleNamespace()

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.exceptions import FieldError
+from django.test import Client
 from django.urls import reverse
 
-from lanshan_party.models import AuditEntry
+from lanshan_party.models import AuditAction, AuditEntry
 from members.models import Member
 from tests.conftest import login
 
@@ -99,3 +100,72 @@ def test_a_form_posted_with_an_expired_csrf_token_explains_itself_and_saves_noth
     assert response.status_code == 403
     assert "表单已过期" in response.content.decode()
     assert not Member.objects.filter(name="过期表单").exists()
+
+
+def test_a_username_longer_than_any_account_is_refused_in_chinese_before_anything_is_written(county):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = Client().post(reverse("login"), {"username": "a" * 300, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "用户名最多 150 个字符" in response.content.decode()
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
+def test_the_admin_login_refuses_an_over_long_username_the_same_way(county):
+    from axes.models import AccessAttempt
+
+    response = Client().post(reverse("admin:login"), {"username": "管" * 300, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "用户名最多 150 个字符" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_username_of_the_longest_allowed_length_is_still_checked_and_counted(county):
+    from axes.models import AccessAttempt
+
+    response = Client().post(reverse("login"), {"username": "a" * 150, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+    assert AccessAttempt.objects.filter(username="a" * 150).exists()
+
+
+@pytest.mark.parametrize(("per_page", "expected"), [("-1", 1), ("100000", 200), ("abc", 50), ("30", 30)])
+def test_a_list_page_holds_one_to_two_hundred_rows_whatever_per_page_says(county, per_page, expected):
+    response = login(county.admin).get(reverse("members:member_list"), {"per_page": per_page, "page": "-5"})
+
+    assert response.status_code == 200
+    assert response.context["table"].paginator.per_page == expected
+
+
+def test_an_id_too_large_for_the_database_in_a_multiple_choice_filter_is_a_filter_error_not_a_500(county):
+    response = login(county.admin).get(reverse("members:member_list"), {"tags": ["9" * 25, "-" + "9" * 25]})
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["tags"]
+
+
+def test_a_nul_byte_in_the_member_search_is_dropped_and_the_rest_is_searched(county):
+    response = login(county.admin).get(reverse("members:member_search"), {"q": "袁\x00"})
+
+    assert response.status_code == 200
+    assert [member.name for member in response.context["members"]] == ["袁芳伟"]
+
+
+@pytest.mark.parametrize("year", ["²", "①", "1\x00", "9" * 30, "9" * 5000, "-2026"])
+def test_the_census_window_for_a_year_in_odd_digits_is_an_empty_answer(county, year):
+    response = login(county.admin).get(reverse("members:campaign_window"), {"holiday": "spring_festival", "year": year})
+
+    assert response.status_code == 200
+    assert "name" not in response.context.flatten()
+
+
+@pytest.mark.parametrize("member", ["²", "9" * 5000, "abc"])
+def test_a_member_picked_by_something_that_is_no_id_is_refused_and_the_form_shown_again(county, member):
+    response = login(county.admin).post(reverse("services:servicecase_create"), {"kind": "mediation", "member": member})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["member"]

@@ -129,7 +129,8 @@ class MemberQuerySet(models.QuerySet):
         """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
         from lanshan_party.personal_data import normalize_id_number, normalize_phone
 
-        text = (text or "").strip()
+        # No name, ID number or phone holds a NUL, and PostgreSQL refuses one in a query (a 500): it is dropped.
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
         condition = Q(name__icontains=text)
