@@ -65,3 +65,14 @@ def test_a_cache_url_of_its_own_is_used_and_the_brokers_database_is_refused():
     )
     result = start_django(REDIS_URL="redis://h:6379/0", CACHE_URL="redis://h:6379/0")
     assert result.returncode != 0 and "CACHE_URL must not be the broker" in result.stderr
+
+
+def test_production_settings_refuse_the_development_secret_key():
+    result = start_django(
+        DEBUG="false",
+        SECRET_KEY="dev-only-secret-key-never-use-in-production-lanshan-431127",
+        FIELD_ENCRYPTION_KEYS="x",
+        BLIND_INDEX_KEY="y",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key" in result.stderr

@@ -309,6 +309,8 @@ def test_search_stays_inside_the_users_scope(county):
     [
         ("154 1234 6471", "15412346471"),  # prefixes newer than the phone library's allocation table
         ("17912345749", "17912345749"),
+        ("17955005569", "17955005569"),  # 1795x and 1798x look like carrier-selection prefixes to the library
+        ("17980002570", "17980002570"),
         ("+86 174-1234-3153", "17412343153"),
         ("0746-7221234", "07467221234"),  # a Yongzhou landline keeps its area code
     ],
