@@ -196,6 +196,12 @@ def normalize_phone(value: str) -> str:
     raw = (value or "").strip()
     if not raw:
         return ""
+    # An 11-digit 1[3-9] number is a mobile, with or without +86: decided before the phone library, which takes
+    # 1795x and 1798x for carrier-selection prefixes and strips them (17955005569 would lose its first five digits).
+    digits = re.sub(r"[\s\-\u3000()（）]", "", raw)
+    digits = re.sub(r"^(\+86|0086)", "", digits)
+    if CN_MOBILE.fullmatch(digits):
+        return digits
     try:
         parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
