@@ -8,4 +8,7 @@ class LanshanPartyConfig(AppConfig):
 
     def ready(self) -> None:
         # Deployment checks; login / logout / failed-login audit; integer `in` lookups that drop out-of-range ids.
-        from lanshan_party import checks, lookups, signals  # noqa: F401
+        from lanshan_party import checks, lookups, registry, signals  # noqa: F401
+
+        # Every app's reminder sweeps, demo data and page figures (its reminders.py, demo.py and dashboard.py).
+        registry.autodiscover()

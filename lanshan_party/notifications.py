@@ -1,12 +1,12 @@
 """The one notification outbox: sweeps that write what is due, and the send step that delivers each row once.
 
-A reminder is a row with a unique key (who, what, which period). Sweeps find what has come due and
-insert rows with `ignore_conflicts`, so running a sweep twice writes nothing new. Sending claims a
-row with a conditional UPDATE (pending → sending), so a task delivered twice sends once. A worker that
-dies mid-send leaves the row in "sending"; after CLAIM_TIMEOUT `dispatch_due` sends it again only if it
-certainly never left (see `reclaim`): in-app exactly once; e-mail exactly once, except a worker killed inside
-the hand-over to the mail server, which is marked "delivery unknown" rather than risk a duplicate; SMS exactly
-once through a gateway that honours the idempotency key, otherwise like e-mail.
+A reminder is a row with a unique key (who, what, which period). Sweeps (each app's own, in `<app>/reminders.py`,
+registered with `registry.register_sweep`) find what has come due and insert rows with `ignore_conflicts`, so
+running a sweep twice writes nothing new. Sending claims a row with a conditional UPDATE (pending → sending), so a
+task delivered twice sends once. A worker that dies mid-send leaves the row in "sending"; after CLAIM_TIMEOUT
+`dispatch_due` sends it again only if it certainly never left (see `reclaim`): in-app exactly once; e-mail exactly
+once, except a worker killed inside the hand-over to the mail server, which is marked "delivery unknown" rather than
+risk a duplicate; SMS exactly once through a gateway that honours the idempotency key, otherwise like e-mail.
 """
 
 import datetime
@@ -18,14 +18,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from lanshan_party import registry
 from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus, Role, User
 
 logger = logging.getLogger(__name__)
@@ -220,16 +218,12 @@ def county_users() -> list[User]:
     return list(User.objects.filter(role__in=(Role.ADMIN, Role.COUNTY), is_active=True).order_by("pk"))
 
 
-def responsible_organization() -> Coalesce:
-    """The organization that answers for a member now: the flowing one while away under it, else the home branch."""
-    return Coalesce("flowing_org", "home_branch")
-
-
 # ------------------------------------------------------------------------------------------- sweeps
 
 
-def _digest(counts: dict[int, int], *, kind: str, key: str, subject: str, body: str, link: str) -> list[Reminder]:
-    """One reminder per secretary of each organization in counts ({organization id: members concerned})."""
+def digest(counts: dict[int, int], *, kind: str, key: str, subject: str, body: str, link: str) -> list[Reminder]:
+    """One reminder per secretary of each organization in counts ({organization id: members concerned}), its
+    subject and body formatted with the count, its link narrowed to that organization."""
     reminders = []
     for org_id, users in secretaries_of(counts).items():
         for user in users:
@@ -247,110 +241,10 @@ def _digest(counts: dict[int, int], *, kind: str, key: str, subject: str, body: 
     return reminders
 
 
-def _per_responsible_organization(members: QuerySet) -> dict[int, int]:
-    rows = members.annotate(responsible=responsible_organization()).order_by().values_list("responsible")
-    return dict(rows.annotate(n=Count("id")))
-
-
-def sweep_life_warnings(today: datetime.date | None = None) -> int:
-    """Once a month, each secretary hears how many of their members are at a six-month-rule warning level."""
-    from members.models import Member
-
-    today = today or timezone.localdate()
-    counts = _per_responsible_organization(Member.objects.life_warnings(today=today))
-    return write(
-        _digest(
-            counts,
-            kind=NotificationKind.LIFE_WARNING,
-            key=f"life:{today:%Y-%m}",
-            subject=_("%(count)d of your members have missed organizational life for 3 months or more"),
-            body=_("Open the warnings page to see who they are and what to do at each level."),
-            link=reverse("activities:life_warning_list"),
-        )
-    )
-
-
-def sweep_certificate_checks(today: datetime.date | None = None) -> int:
-    """Once a month, each secretary hears how many activity certificates (流动党员活动证) are due their yearly check."""
-    from members.models import Member, months_ago
-
-    today = today or timezone.localdate()
-    year_ago = months_ago(12, today)
-    due = Member.objects.filter(current_outflow__isnull=False).exclude(current_outflow__certificate_number="")
-    due = due.filter(
-        Q(current_outflow__certificate_checked_on__lte=year_ago)
-        | Q(current_outflow__certificate_checked_on__isnull=True, current_outflow__certificate_issued_on__lte=year_ago)
-    )
-    return write(
-        _digest(
-            _per_responsible_organization(due),
-            kind=NotificationKind.CERTIFICATE_CHECK,
-            key=f"certificate:{today:%Y-%m}",
-            subject=_("%(count)d activity certificates of your members are due their yearly check"),
-            body=_("Check each certificate with its member and record the date of the check on their outflow."),
-            link=reverse("members:member_list") + "?status=reported",
-        )
-    )
-
-
-def sweep_transfer_prompts(today: datetime.date | None = None) -> int:
-    """Once a month, each secretary hears how many members have been away 6+ months without a transfer (应转尽转)."""
-    from members.models import Member
-
-    today = today or timezone.localdate()
-    return write(
-        _digest(
-            _per_responsible_organization(Member.objects.needs_transfer(today)),
-            kind=NotificationKind.TRANSFER_PROMPT,
-            key=f"transfer:{today:%Y-%m}",
-            subject=_("%(count)d of your members have been away 6 months or more without a transfer"),
-            body=_("Transfer their organizational relationship to where they live now, or record why not."),
-            link=reverse("members:member_list") + "?needs_transfer=on",
-        )
-    )
-
-
-def sweep_agreement_renewals(today: datetime.date | None = None) -> int:
-    """County staff hear once about each agreement that ends within 60 days."""
-    from organizations.models import Agreement
-
-    today = today or timezone.localdate()
-    reminders = []
-    recipients = county_users()
-    for agreement in Agreement.objects.expiring(today=today):
-        for user in recipients:
-            reminders.append(
-                Reminder(
-                    key=f"agreement:{agreement.pk}:{agreement.valid_to}:{user.pk}",
-                    recipient=user,
-                    kind=NotificationKind.AGREEMENT_RENEWAL,
-                    subject=_("The agreement with %(counterpart)s ends on %(end)s")
-                    % {"counterpart": agreement.counterpart, "end": agreement.valid_to.isoformat()},
-                    body=_("Agree the renewal with the counterpart and record the new agreement."),
-                    link=agreement.get_absolute_url(),
-                )
-            )
-    return write(reminders)
-
-
-def sweep_campaigns(today: datetime.date | None = None) -> int:
-    """Census campaigns: opened, deadline in 3 days, and tasks unanswered at the deadline."""
-    from members.census import campaign_reminders
-
-    return write(campaign_reminders(today or timezone.localdate()))
-
-
-SWEEPS = {
-    "campaigns": sweep_campaigns,
-    "life_warnings": sweep_life_warnings,
-    "certificate_checks": sweep_certificate_checks,
-    "transfer_prompts": sweep_transfer_prompts,
-    "agreement_renewals": sweep_agreement_renewals,
-}
-
-
 def sweep_all(today: datetime.date | None = None) -> dict[str, int]:
-    """Run every sweep, then queue what is due. Returns the new outbox rows per sweep, and how many were queued."""
-    written = {name: sweep(today) for name, sweep in SWEEPS.items()}
+    """Run every app's registered sweep, then queue what is due. Returns the new outbox rows per sweep, and how many
+    were queued."""
+    today = today or timezone.localdate()
+    written = {name: sweep(today) for name, sweep in registry.SWEEPS.items()}
     written["queued"] = dispatch_due()
     return written

@@ -10,8 +10,9 @@ from lanshan_party import notifications
 from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus
 from lanshan_party.notifications import LocmemSMSBackend, Reminder
 from lanshan_party.tasks import send_notification
-from members import census
+from members import census, reminders
 from members.models import CensusCampaign, Member
+from organizations import reminders as organization_reminders
 from tests.conftest import login
 from tests.factories import UserFactory
 
@@ -144,11 +145,11 @@ def test_the_deadline_reminder_comes_three_days_before_and_the_overdue_one_after
             "kind", flat=True
         )
     )
-    notifications.sweep_campaigns(datetime.date(2026, 2, 27))
+    reminders.sweep_campaigns(datetime.date(2026, 2, 27))
     assert kinds() == {NotificationKind.CAMPAIGN_OPENED}
-    notifications.sweep_campaigns(datetime.date(2026, 2, 28))
+    reminders.sweep_campaigns(datetime.date(2026, 2, 28))
     assert NotificationKind.CAMPAIGN_DEADLINE in kinds()
-    notifications.sweep_campaigns(datetime.date(2026, 3, 4))
+    reminders.sweep_campaigns(datetime.date(2026, 3, 4))
     assert NotificationKind.CAMPAIGN_OVERDUE in kinds()
     county_overdue = Notification.objects.filter(recipient=county.county_staff, kind=NotificationKind.CAMPAIGN_OVERDUE)
     assert county_overdue.exists()
@@ -163,7 +164,7 @@ def test_answered_tasks_are_not_chased(campaign, reachable):
     county = reachable
     for task in campaign.tasks.all():
         census.record_result(task, by=county.admin, contacted=True, channel="phone", result="normal")
-    notifications.sweep_campaigns(datetime.date(2026, 3, 4))
+    reminders.sweep_campaigns(datetime.date(2026, 3, 4))
     assert not Notification.objects.filter(kind=NotificationKind.CAMPAIGN_OVERDUE).exists()
 
 
@@ -180,11 +181,11 @@ def test_the_agreement_renewal_goes_to_county_staff_once_per_agreement_and_end_d
         valid_to=datetime.date(2026, 4, 1),
         status="in_force",
     )
-    assert notifications.sweep_agreement_renewals(TODAY) == 2  # admin and county staff, in the app
-    assert notifications.sweep_agreement_renewals(TODAY) == 0
+    assert organization_reminders.sweep_agreement_renewals(TODAY) == 2  # admin and county staff, in the app
+    assert organization_reminders.sweep_agreement_renewals(TODAY) == 0
     agreement.valid_to = datetime.date(2026, 4, 20)
     agreement.save()
-    assert notifications.sweep_agreement_renewals(TODAY) == 2  # a new end date is a new reminder
+    assert organization_reminders.sweep_agreement_renewals(TODAY) == 2  # a new end date is a new reminder
 
 
 def test_the_inbox_shows_your_own_reminders_the_bell_counts_unread_and_opening_one_marks_it_read(reachable):
