@@ -167,28 +167,8 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from members.models import LIFE_LEVEL_LABELS, CampaignStatus, CensusTask, Member, OutflowEvent
-        from organizations.models import Agreement
-
         context = super().get_context_data(**kwargs)
-        members = Member.objects.visible_to(self.request.user)
-        context["counts"] = members.summary()
-        context["life_warnings"] = [
-            (months, LIFE_LEVEL_LABELS[months], n) for months, n in members.life_warning_counts().items()
-        ]
-        context["expiring_agreements"] = (
-            Agreement.objects.visible_to(self.request.user).expiring(days=60).order_by("valid_to")
-        )
-        context["census_due"] = (
-            CensusTask.objects.visible_to(self.request.user)
-            .filter(campaign__status=CampaignStatus.OPEN, answered_at__isnull=True)
-            .count()
-        )
-        context["recent_events"] = (
-            OutflowEvent.objects.filter(outflow__member__in=members)
-            .select_related("outflow__member", "by")
-            .order_by("-at")[:10]
-        )
+        context.update(dashboard.home(self.request.user))
         return context
 
 
