@@ -346,7 +346,12 @@ class CampaignWindowView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         holiday, year = request.GET.get("holiday", ""), request.GET.get("year", "")
         context: dict[str, Any] = {}
-        if holiday in (Holiday.SPRING_FESTIVAL, Holiday.MID_AUTUMN) and year.isdecimal() and len(year) == 4 and 1900 <= int(year) <= 2100:
+        if (
+            holiday in (Holiday.SPRING_FESTIVAL, Holiday.MID_AUTUMN)
+            and year.isdecimal()
+            and len(year) == 4
+            and 1900 <= int(year) <= 2100
+        ):
             start, end = census.proposed_window(holiday, int(year))
             context = {
                 "holiday": Holiday(holiday).label,

@@ -88,7 +88,9 @@ def test_an_edit_asked_to_remove_photos_by_odd_digits_saves_and_removes_nothing(
     activity = ActivityFactory(organization=county.huaguo)
     url = reverse("activities:activity_update", args=[activity.pk])
     client = login(county.branch)
-    data = posted_back(client.get(url).context["form"], topic="改过的主题", remove_photo=["²", "①", "9" * 25, "9" * 5000])
+    data = posted_back(
+        client.get(url).context["form"], topic="改过的主题", remove_photo=["²", "①", "9" * 25, "9" * 5000]
+    )
 
     response = client.post(url, data)
 
