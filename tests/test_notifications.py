@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from lanshan_party import notifications
 from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus
@@ -92,7 +93,7 @@ def test_a_send_claimed_by_another_worker_is_not_sent_again(reachable):
 def test_a_send_left_half_done_by_a_dead_worker_is_sent_by_a_later_dispatch(reachable):
     notifications.write([Reminder("test:3", reachable.secretary, NotificationKind.TRANSFER_PROMPT, "主题", "")])
     email = Notification.objects.get(channel=Channel.EMAIL)
-    long_ago = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    long_ago = timezone.now() - datetime.timedelta(days=60)
     Notification.objects.filter(pk=email.pk).update(status=NotificationStatus.SENDING, claimed_at=long_ago)
     notifications.dispatch_due()
     email.refresh_from_db()

@@ -12,6 +12,9 @@ from lanshan_party.models import AuditAction, AuditEntry
 from tests.conftest import login
 from tests.factories import ActivityFactory, MemberFactory, attend
 
+# These tests write activities on fixed days of 2026, which must be in the past.
+pytestmark = pytest.mark.usefixtures("on_a_fixed_day")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 

@@ -29,6 +29,9 @@ from tests.test_permissions import (
     matrix_cells,
 )
 
+# These tests write activities on fixed days of 2026, which must be in the past.
+pytestmark = pytest.mark.usefixtures("on_a_fixed_day")
+
 TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     #              activity (and its photo)                  organization holding one           member                package
     "admin":     {"activity": ("act_zongshicun", N_A),        "holder": ("zongshicun", N_A),      "member": ("ma", N_A),    "package": ("pkg_ma", N_A)},
