@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from activities.models import (
     NOT_ORGANIZATIONAL_LIFE,
     Activity,
+    ActivityPhoto,
     ActivityType,
     Attendance,
     AttendanceStatus,
@@ -17,6 +19,7 @@ from activities.models import (
     RedPackage,
 )
 from lanshan_party.models import User
+from lanshan_party.registry import DemoContext, register_demo
 from members.models import Member, OutflowStatus, Standing
 from organizations.models import Organization, OrgKind
 
@@ -229,6 +232,28 @@ def load(rng: random.Random, *, today: datetime.date) -> dict[str, int]:
         )
         packages = _red_packages(rng, today, members, status_of)
     return {"activities": len(activities), "attendance": len(rows), "red_packages": packages}
+
+
+def clear(context: DemoContext) -> None:
+    Attendance.objects.all().delete()
+    ActivityPhoto.objects.all().delete()
+    Activity.objects.all().delete()
+    RedPackage.objects.all().delete()
+
+
+@register_demo("activities", after=("members",), clear=clear)
+def load_activities(context: DemoContext) -> dict[str, int]:
+    today = context.today
+    # The demo ledger counts as entered two years ago, when the platform went live: the six-month rule
+    # counts a member never seen at organizational life from that day, not from today.
+    went_live = datetime.datetime(today.year - 2, 3, 1, 9, tzinfo=timezone.get_current_timezone())
+    Member.objects.filter(created_at__gt=went_live).update(created_at=went_live)
+    life = load(context.rng, today=today)
+    context.stdout.write(
+        f"  activities: {life['activities']} with {life['attendance']} attendance records, "
+        f"red packages {life['red_packages']}"
+    )
+    return life
 
 
 def _attendance(

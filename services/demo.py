@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from lanshan_party.models import Role, User
+from lanshan_party.registry import DemoContext, register_demo
 from members.models import Member, Standing
 from organizations.models import Organization, OrgKind
 from services.models import (
@@ -225,7 +226,7 @@ def load(rng: random.Random, *, today: datetime.date) -> dict[str, int]:
     }
 
 
-def clear() -> None:
+def clear(context: DemoContext | None = None) -> None:
     """Delete every services record but the catalog: load_demo --reset must call this before it deletes
     members and organizations, which service cases and projects protect."""
     with transaction.atomic():
@@ -233,6 +234,14 @@ def clear() -> None:
         HometownProject.objects.all().delete()
         Recognition.objects.all().delete()
         RepresentativePost.objects.all().delete()
+
+
+# After agreements: the demos built on the members draw from one random source in this order.
+@register_demo("services", after=("members", "agreements"), clear=clear)
+def load_services(context: DemoContext) -> dict[str, int]:
+    counts = load(context.rng, today=context.today)
+    context.stdout.write("  " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return counts
 
 
 def _cases(
