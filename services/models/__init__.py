@@ -1,0 +1,58 @@
+"""Services and contribution: the cross-province service catalog (跨省通办事项), service cases (服务记录),
+recognitions (表彰), representative posts (两代表一委员) and hometown projects (四个一 / 引雁回流)."""
+
+from services.models.cases import (
+    DISPUTE_KINDS,
+    NEGATIVE_AMOUNT,
+    WAGE_KINDS,
+    CaseKind,
+    Outcome,
+    ReadableByAllQuerySet,
+    ServiceCase,
+    ServiceCaseQuerySet,
+    ServiceCategory,
+    ServiceItem,
+    ServiceItemQuerySet,
+)
+from services.models.contributions import (
+    EARLIEST_YEAR,
+    NEGATIVE_INVESTMENT,
+    HometownProject,
+    HometownProjectQuerySet,
+    Level,
+    MemberTiedQuerySet,
+    PostKind,
+    ProjectKind,
+    Recognition,
+    RecognitionQuerySet,
+    RepresentativePost,
+    RepresentativePostQuerySet,
+    _this_year,  # the default of `year` and `start_year`, named so in the migrations
+)
+
+__all__ = [
+    "DISPUTE_KINDS",
+    "EARLIEST_YEAR",
+    "NEGATIVE_AMOUNT",
+    "NEGATIVE_INVESTMENT",
+    "WAGE_KINDS",
+    "CaseKind",
+    "HometownProject",
+    "HometownProjectQuerySet",
+    "Level",
+    "MemberTiedQuerySet",
+    "Outcome",
+    "PostKind",
+    "ProjectKind",
+    "ReadableByAllQuerySet",
+    "Recognition",
+    "RecognitionQuerySet",
+    "RepresentativePost",
+    "RepresentativePostQuerySet",
+    "ServiceCase",
+    "ServiceCaseQuerySet",
+    "ServiceCategory",
+    "ServiceItem",
+    "ServiceItemQuerySet",
+    "_this_year",
+]
