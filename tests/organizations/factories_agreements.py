@@ -1,13 +1,20 @@
-"""Agreements and the uploaded files the agreement tests post: real file heads, wrong kinds, disguises."""
+"""Agreements, the forms and uploaded files the agreement tests post (real file heads, wrong kinds, disguises), and
+the signed copies they read back."""
 
 import datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import factory
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from lanshan_party.models import User
 from organizations.demo import scan_pdf
 from organizations.models import Agreement, AgreementStatus
+from tests.conftest import login
 
 PDF = scan_pdf("Test agreement scan")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200 + b"\xff\xd9"
@@ -41,3 +48,57 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     def covers(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create and extracted:
             self.covered_organizations.set(extracted)
+
+
+def agreement_data(world: SimpleNamespace, **changes: Any) -> dict[str, Any]:
+    data = {
+        "partner": "",
+        "counterpart": "中共深圳市宝安区委组织部",
+        "province": "广东省",
+        "city": "深圳市",
+        "district": "宝安区",
+        "signed_on": "2025-06-20",
+        "valid_from": "2025-07-01",
+        "valid_to": "2028-06-30",
+        "status": AgreementStatus.IN_FORCE,
+        "scope": ["organizations", "members", "activities", "development"],
+        "scope_text": "双方每季度互通一次流动党员名册。",
+        "covered_organizations": [world.huadu.pk],
+        "note": "",
+    }
+    return {**data, **changes}
+
+
+def edit_data(world: SimpleNamespace, agreement: Agreement, **changes: Any) -> dict[str, Any]:
+    """What the edit form posts back: the stored values, the version it was opened on, and `changes`."""
+    agreement.refresh_from_db()
+    data = agreement_data(
+        world,
+        counterpart=agreement.counterpart,
+        province=agreement.province,
+        city=agreement.city,
+        district=agreement.district,
+        signed_on=agreement.signed_on.isoformat(),
+        valid_from=agreement.valid_from.isoformat(),
+        valid_to=agreement.valid_to.isoformat(),
+        status=agreement.status,
+        scope=agreement.scope,
+        scope_text=agreement.scope_text,
+        note=agreement.note,
+        covered_organizations=list(agreement.covered_organizations.values_list("pk", flat=True)),
+        version=agreement.updated_at.isoformat(),
+    )
+    return {**data, **changes}
+
+
+def download(user: User, agreement: Agreement) -> Any:
+    """The signed-copy response, read to the end (as `.body`). The test client closes a streamed response once
+    it is read to the end (and so the file under it); closing it by hand would also close the database
+    connection, as at the end of a real request."""
+    response = login(user).get(agreement.get_scan_url())
+    response.body = b"".join(response.streaming_content) if response.streaming else b""
+    return response
+
+
+def stored_files() -> list[Path]:
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]

@@ -1,4 +1,5 @@
-"""Dual-management agreements (双向共管协议): who sees them, their forms and signed copies, renewal dates.
+"""Dual-management agreements (双向共管协议): who sees them, their forms, renewal dates and the demo's.
+Their signed copies are in test_agreement_scans.py.
 
 The Huadu agreement covers the Huadu flowing organization, so it is inside the subtree of the county-level
 roles and of the Huadu secretary; the Kunming agreement is inside only for the county-level roles. The
@@ -8,12 +9,10 @@ township (塔峰镇), branch (花果村) and outsider (总市村) have no flowin
 import datetime
 import random
 import re
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -25,90 +24,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lanshan_party.models import AuditAction, AuditEntry, Role, User
+from lanshan_party.models import AuditAction, AuditEntry, User
 from lanshan_party.uploads import sniff
 from organizations import demo
 from organizations.models import Agreement, AgreementStatus, Organization
 from tests.conftest import login
-from tests.factories import FlowingOrgFactory, UserFactory
-from tests.organizations.factories_agreements import DOCX, JPEG, PDF, PNG, TEXT, AgreementFactory, upload
+from tests.factories import FlowingOrgFactory
+from tests.organizations.factories_agreements import (
+    PDF,
+    AgreementFactory,
+    agreement_data,
+    download,
+    edit_data,
+    upload,
+)
 
 TODAY = datetime.date(2026, 3, 15)
-
-
-@pytest.fixture
-def world(county: SimpleNamespace) -> SimpleNamespace:
-    """The shared county with a Huadu and a Kunming agreement (both with a signed copy), an agreement
-    without one, and the Kunming organization's secretary."""
-    county.huadu_agreement = AgreementFactory(counterpart="中共广州市花都区委组织部", covers=[county.huadu])
-    county.huadu_agreement.scan.save("huadu.pdf", ContentFile(PDF))
-    county.kunming_agreement = AgreementFactory(
-        counterpart="中共昆明市官渡区委组织部",
-        province="云南省",
-        city="昆明市",
-        district="官渡区",
-        covers=[county.kunming],
-    )
-    county.kunming_agreement.scan.save("kunming.pdf", ContentFile(PDF))
-    county.unscanned = AgreementFactory(counterpart="中共广州市花都区狮岭镇委员会", covers=[county.huadu])
-    county.kunming_secretary = UserFactory(
-        username="kunming_secretary", role=Role.SECRETARY, organization=county.kunming
-    )
-    return county
-
-
-def agreement_data(world: SimpleNamespace, **changes: Any) -> dict[str, Any]:
-    data = {
-        "partner": "",
-        "counterpart": "中共深圳市宝安区委组织部",
-        "province": "广东省",
-        "city": "深圳市",
-        "district": "宝安区",
-        "signed_on": "2025-06-20",
-        "valid_from": "2025-07-01",
-        "valid_to": "2028-06-30",
-        "status": AgreementStatus.IN_FORCE,
-        "scope": ["organizations", "members", "activities", "development"],
-        "scope_text": "双方每季度互通一次流动党员名册。",
-        "covered_organizations": [world.huadu.pk],
-        "note": "",
-    }
-    return {**data, **changes}
-
-
-def edit_data(world: SimpleNamespace, agreement: Agreement, **changes: Any) -> dict[str, Any]:
-    """What the edit form posts back: the stored values, the version it was opened on, and `changes`."""
-    agreement.refresh_from_db()
-    data = agreement_data(
-        world,
-        counterpart=agreement.counterpart,
-        province=agreement.province,
-        city=agreement.city,
-        district=agreement.district,
-        signed_on=agreement.signed_on.isoformat(),
-        valid_from=agreement.valid_from.isoformat(),
-        valid_to=agreement.valid_to.isoformat(),
-        status=agreement.status,
-        scope=agreement.scope,
-        scope_text=agreement.scope_text,
-        note=agreement.note,
-        covered_organizations=list(agreement.covered_organizations.values_list("pk", flat=True)),
-        version=agreement.updated_at.isoformat(),
-    )
-    return {**data, **changes}
-
-
-def download(user: User, agreement: Agreement) -> Any:
-    """The signed-copy response, read to the end (as `.body`). The test client closes a streamed response once
-    it is read to the end (and so the file under it); closing it by hand would also close the database
-    connection, as at the end of a real request."""
-    response = login(user).get(agreement.get_scan_url())
-    response.body = b"".join(response.streaming_content) if response.streaming else b""
-    return response
-
-
-def stored_files() -> list[Path]:
-    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -443,165 +374,6 @@ def test_the_covered_organizations_are_the_active_flowing_organizations(world):
     assert set(form.fields["covered_organizations"].queryset) == {world.huadu, world.kunming, dissolved}
 
 
-def test_editing_without_a_new_file_keeps_the_signed_copy_and_is_audited(world):
-    agreement = world.huadu_agreement
-    old_name = agreement.scan.name
-    url = reverse("organizations:agreement_update", args=[agreement.pk])
-    response = login(world.admin).post(url, edit_data(world, agreement, note="续签谈判中"))
-
-    assert response.status_code == 302
-    agreement.refresh_from_db()
-    assert agreement.scan.name == old_name and agreement.note == "续签谈判中"
-    entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(agreement.pk))
-    assert entry.changes == {"note": ["", "续签谈判中"]}
-
-
-def test_uploading_a_new_file_replaces_the_signed_copy(world):
-    agreement = world.huadu_agreement
-    old_name = agreement.scan.name
-    url = reverse("organizations:agreement_update", args=[agreement.pk])
-    data = edit_data(world, agreement, scan=upload("新扫描件.jpg", JPEG, "image/jpeg"))
-    response = login(world.admin).post(url, data)
-
-    assert response.status_code == 302
-    agreement.refresh_from_db()
-    assert agreement.scan.name != old_name and agreement.scan.name.endswith(".jpg")
-    served = download(world.secretary, agreement)
-    assert served["Content-Type"] == "image/jpeg"
-    assert served.body == JPEG
-    entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(agreement.pk))
-    assert entry.changes["scan"] == [old_name, agreement.scan.name]
-
-
-def test_the_edit_form_links_the_current_signed_copy_through_the_download_page_not_the_media_folder(world):
-    agreement = world.huadu_agreement
-    html = login(world.admin).get(reverse("organizations:agreement_update", args=[agreement.pk])).content.decode()
-    assert f'href="{agreement.get_scan_url()}"' in html
-    assert settings.MEDIA_URL not in html and agreement.scan.name not in html
-
-
-def test_ticking_the_clear_box_removes_the_signed_copy(world):
-    agreement = world.huadu_agreement
-    url = reverse("organizations:agreement_update", args=[agreement.pk])
-    response = login(world.admin).post(url, edit_data(world, agreement, **{"scan-clear": "on"}))
-
-    assert response.status_code == 302
-    agreement.refresh_from_db()
-    assert not agreement.scan
-    assert download(world.admin, agreement).status_code == 404
-
-
-def test_an_edit_on_a_stale_version_is_refused(world):
-    agreement = world.huadu_agreement
-    data = edit_data(world, agreement, note="我的修改")
-    Agreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now() + datetime.timedelta(seconds=5))
-    response = login(world.admin).post(reverse("organizations:agreement_update", args=[agreement.pk]), data)
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    agreement.refresh_from_db()
-    assert agreement.note == ""
-
-
-# ---------------------------------------------------------------------------------------------------
-# Uploaded files: checked by what they are, not by their names.
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "code"),
-    [
-        pytest.param("协议.txt", TEXT, "wrong_type", id="a_text_file"),
-        pytest.param("协议.docx", DOCX, "wrong_type", id="a_word_document"),
-        pytest.param("协议.pdf", TEXT, "wrong_type", id="a_text_file_named_pdf"),
-        pytest.param("协议.pdf", PNG, "misleading_extension", id="a_png_image_named_pdf"),
-        pytest.param("协议.jpg", PDF, "misleading_extension", id="a_pdf_named_jpg"),
-    ],
-)
-def test_a_file_that_is_not_a_scan_or_hides_what_it_is_is_refused_on_the_form_and_nothing_is_saved(
-    world, name, content, code
-):
-    agreements_before, files_before = Agreement.objects.count(), stored_files()
-    data = agreement_data(world, scan=upload(name, content))
-    response = login(world.admin).post(reverse("organizations:agreement_create"), data)
-
-    assert response.status_code == 200
-    [error] = response.context["form"].errors.as_data()["scan"]
-    assert error.code == code
-    assert name in error.message  # says which file …
-    assert error.messages[0] in response.content.decode()  # … on the page, next to the field
-    assert Agreement.objects.count() == agreements_before
-    assert stored_files() == files_before
-
-
-def test_a_file_bigger_than_the_limit_is_refused_and_nothing_is_saved(world, settings):
-    settings.UPLOAD_MAX_BYTES = 1024
-    files_before = stored_files()
-    data = agreement_data(world, scan=upload("协议.pdf", PDF + b"%" + b"0" * 2048))
-    response = login(world.admin).post(reverse("organizations:agreement_create"), data)
-
-    assert response.status_code == 200
-    [error] = response.context["form"].errors.as_data()["scan"]
-    assert error.code == "too_big"
-    assert "1.0" in error.messages[0]  # the limit, in words a user reads
-    assert not Agreement.objects.filter(counterpart=data["counterpart"]).exists()
-    assert stored_files() == files_before
-
-
-def test_a_refused_file_on_the_edit_form_keeps_the_old_signed_copy(world):
-    agreement = world.huadu_agreement
-    old_name = agreement.scan.name
-    url = reverse("organizations:agreement_update", args=[agreement.pk])
-    response = login(world.admin).post(url, edit_data(world, agreement, scan=upload("扫描.pdf", PNG)))
-
-    assert response.status_code == 200
-    assert "scan" in response.context["form"].errors
-    agreement.refresh_from_db()
-    assert agreement.scan.name == old_name
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "content_type", "suffix"),
-    [
-        pytest.param("协议扫描件.PDF", PDF, "application/pdf", ".pdf", id="a_pdf"),
-        pytest.param("协议照片.jpeg", JPEG, "image/jpeg", ".jpeg", id="a_jpeg_photograph"),
-    ],
-)
-def test_a_real_pdf_or_jpeg_is_accepted_and_served_back_as_uploaded(world, name, content, content_type, suffix):
-    data = agreement_data(world, scan=upload(name, content, content_type))
-    response = login(world.admin).post(reverse("organizations:agreement_create"), data)
-
-    assert response.status_code == 302, response.context["form"].errors
-    agreement = Agreement.objects.get(counterpart=data["counterpart"])
-    assert agreement.scan.name.endswith(suffix)
-    served = download(world.secretary, agreement)
-    assert served.status_code == 200
-    assert served["Content-Type"] == content_type
-    assert served.body == content
-
-
-# ---------------------------------------------------------------------------------------------------
-# The signed copy download.
-
-
-def test_the_signed_copy_is_served_inline_as_a_pdf_to_a_user_who_sees_the_agreement(world):
-    response = download(world.secretary, world.huadu_agreement)
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")
-    assert "sandbox" in response["Content-Security-Policy"]
-    assert response.body == PDF
-
-
-def test_the_signed_copy_is_a_404_for_another_secretary(world):
-    assert download(world.kunming_secretary, world.huadu_agreement).status_code == 404
-
-
-def test_an_agreement_without_a_signed_copy_gives_a_404(world):
-    assert download(world.secretary, world.unscanned).status_code == 404
-    assert download(world.admin, world.unscanned).status_code == 404
-
-
 def test_the_detail_page_links_the_signed_copy_only_when_there_is_one(world):
     scan_url = reverse("organizations:agreement_scan", args=[world.huadu_agreement.pk])
     assert scan_url in login(world.secretary).get(world.huadu_agreement.get_absolute_url()).content.decode()
@@ -716,13 +488,3 @@ def _assert_valid_pdf_structure(pdf: bytes) -> None:
     length = int(re.search(rb"/Length (\d+)", pdf).group(1))
     stream = pdf.split(b"stream\n", 1)[1]
     assert stream[length:].startswith(b"\nendstream")
-
-
-def test_an_agreement_whose_stored_file_went_missing_can_still_be_edited_and_its_download_is_a_404(world):
-    agreement = world.huadu_agreement
-    Path(agreement.scan.path).unlink()
-    url = reverse("organizations:agreement_update", args=[agreement.pk])
-    response = login(world.admin).post(url, edit_data(world, agreement, note="扫描件待补"))
-
-    assert response.status_code == 302
-    assert download(world.admin, agreement).status_code == 404
