@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     SECRETARY = "secretary", _("Branch secretary")
 
 
+# The county organization department's roles: they see the whole county (what each may do: lanshan_party.rights).
+COUNTY_ROLES: tuple[str, ...] = (Role.ADMIN, Role.COUNTY)
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "UserQuerySet":
         """Only administrators manage accounts; everybody else sees nobody here."""
@@ -75,7 +79,7 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         """County-level roles see the whole county; the others see their organization's subtree."""
-        return self.is_active and self.role in (Role.ADMIN, Role.COUNTY)
+        return self.is_active and self.role in COUNTY_ROLES
 
     @property
     def is_administrator(self) -> bool:

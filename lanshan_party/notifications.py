@@ -24,7 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import override
 
 from lanshan_party import registry
-from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus, Role, User
+from lanshan_party.models import COUNTY_ROLES, Channel, Notification, NotificationKind, NotificationStatus, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def secretaries_of(organization_ids: Iterable[int]) -> dict[int, list[User]]:
 
 
 def county_users() -> list[User]:
-    return list(User.objects.filter(role__in=(Role.ADMIN, Role.COUNTY), is_active=True).order_by("pk"))
+    return list(User.objects.filter(role__in=COUNTY_ROLES, is_active=True).order_by("pk"))
 
 
 # ------------------------------------------------------------------------------------------- sweeps

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lanshan_party.context_processors.unread_notifications",
+                "lanshan_party.context_processors.rights",
             ],
         },
     },

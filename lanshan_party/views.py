@@ -25,18 +25,19 @@ from django_tables2 import SingleTableMixin
 from lanshan_party import audit, dashboard, security
 from lanshan_party.filters import AuditEntryFilter, UserFilter
 from lanshan_party.forms import LoginForm, StaleEditMixin, UserCreateForm, UserUpdateForm
-from lanshan_party.models import AuditEntry, Notification, Role, User
+from lanshan_party.models import AuditEntry, Notification, User
+from lanshan_party.rights import Right, has_right
 from lanshan_party.tables import AuditEntryTable, UserTable
 
 
 class RoleRequiredMixin:
-    """Pages meant for some roles only. Objects outside the user's scope are 404 through visible_to;
-    this guards whole pages (user management, the audit log, organization editing)."""
+    """Pages that need a right (lanshan_party.rights: user management, the audit log, organization editing …).
+    Objects outside the user's scope are 404 through visible_to; this guards whole pages."""
 
-    allowed_roles: tuple[str, ...] = ()
+    required_right: Right | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.allowed_roles and request.user.role not in self.allowed_roles:
+        if self.required_right is not None and not has_right(request.user, self.required_right):
             raise PermissionDenied(_("Your role does not include this page."))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -198,7 +199,7 @@ class LoginView(auth_views.LoginView):
 
 
 class UserListView(RoleRequiredMixin, ScopedListView):
-    allowed_roles = (Role.ADMIN,)
+    required_right = Right.MANAGE_USERS
     model = User
     filterset_class = UserFilter
     table_class = UserTable
@@ -222,7 +223,7 @@ class UserUnlockView(View):
 
 
 class UserCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = (Role.ADMIN,)
+    required_right = Right.MANAGE_USERS
     model = User
     form_class = UserCreateForm
     page_title = gettext_lazy("New user")
@@ -231,7 +232,7 @@ class UserCreateView(RoleRequiredMixin, AuditedCreateView):
 
 
 class UserUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = (Role.ADMIN,)
+    required_right = Right.MANAGE_USERS
     model = User
     form_class = UserUpdateForm
     template_name = "lanshan_party/user_form.html"
@@ -239,7 +240,7 @@ class UserUpdateView(RoleRequiredMixin, AuditedUpdateView):
 
 
 class AuditLogView(RoleRequiredMixin, ScopedListView):
-    allowed_roles = (Role.ADMIN,)
+    required_right = Right.READ_AUDIT_LOG
     model = AuditEntry
     filterset_class = AuditEntryFilter
     table_class = AuditEntryTable

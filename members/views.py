@@ -18,7 +18,8 @@ from activities.models import Activity, Attendance, AttendanceStatus, RedPackage
 from activities.views import NEXT_STEPS
 from lanshan_party import audit
 from lanshan_party.ledgers.exports import LedgerExportMixin
-from lanshan_party.models import AuditAction, Role
+from lanshan_party.models import AuditAction
+from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -301,8 +302,6 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 # ------------------------------------------------------------------------------------------- census
 
-CAMPAIGN_MANAGERS = (Role.ADMIN, Role.COUNTY)
-
 
 class CampaignListView(ScopedListView):
     model = CensusCampaign
@@ -324,7 +323,7 @@ class CampaignListView(ScopedListView):
 
 
 class CampaignCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = CAMPAIGN_MANAGERS
+    required_right = Right.MANAGE_CAMPAIGNS
     model = CensusCampaign
     form_class = CampaignForm
     page_title = gettext_lazy("New census campaign")
@@ -335,7 +334,7 @@ class CampaignCreateView(RoleRequiredMixin, AuditedCreateView):
 
 
 class CampaignUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = CAMPAIGN_MANAGERS
+    required_right = Right.MANAGE_CAMPAIGNS
     model = CensusCampaign
     form_class = CampaignForm
 
@@ -376,7 +375,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(census.campaign_progress(self.object, self.request.user))
-        context["manages"] = self.request.user.role in CAMPAIGN_MANAGERS
+        context["manages"] = has_right(self.request.user, Right.MANAGE_CAMPAIGNS)
         context["organizations"] = self.object.organizations.all()
         return context
 
@@ -384,7 +383,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
 class CampaignStepView(RoleRequiredMixin, ScopedQuerysetMixin, View):
     """Open (creating the tasks) or close a campaign."""
 
-    allowed_roles = CAMPAIGN_MANAGERS
+    required_right = Right.MANAGE_CAMPAIGNS
     model = CensusCampaign
 
     def post(self, request: HttpRequest, pk: int, step: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from lanshan_party import audit, uploads
-from lanshan_party.models import Role
+from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -27,8 +27,6 @@ from organizations.filters import AgreementFilter
 from organizations.forms import AgreementForm, DissolveForm, OrganizationForm, StationForm
 from organizations.models import Agreement, Organization, Station
 from organizations.tables import AgreementTable, status_badge
-
-MANAGERS = (Role.ADMIN, Role.COUNTY)
 
 
 class OrganizationTreeView(ScopedQuerysetMixin, ListView):
@@ -64,7 +62,7 @@ class OrganizationTreeView(ScopedQuerysetMixin, ListView):
         context["nodes"] = nodes
         if user.sees_everything:
             context["partners"] = Organization.objects.partners().order_by("name")
-        context["can_manage"] = user.role in MANAGERS
+        context["can_manage"] = has_right(user, Right.MANAGE_ORGANIZATIONS)
         return context
 
 
@@ -80,13 +78,13 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         context["member_count"] = members.count()
         context["members"] = members.order_by("name", "id")[:20]
         context["stations"] = org.stations.all()
-        context["can_manage"] = user.role in MANAGERS
+        context["can_manage"] = has_right(user, Right.MANAGE_ORGANIZATIONS)
         context["ancestors"] = Organization.objects.visible_to(user).filter(pk__in=org.ancestor_ids).order_by("path")
         return context
 
 
 class OrganizationCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_ORGANIZATIONS
     model = Organization
     form_class = OrganizationForm
     page_title = gettext_lazy("New organization")
@@ -100,13 +98,13 @@ class OrganizationCreateView(RoleRequiredMixin, AuditedCreateView):
 
 
 class OrganizationUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_ORGANIZATIONS
     model = Organization
     form_class = OrganizationForm
 
 
 class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQuerysetMixin, FormView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_ORGANIZATIONS
     model = Organization
     form_class = DissolveForm
     template_name = "organizations/organization_dissolve.html"
@@ -172,7 +170,7 @@ class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQueryset
 
 
 class StationCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_ORGANIZATIONS
     model = Station
     form_class = StationForm
     page_title = gettext_lazy("New station")
@@ -185,7 +183,7 @@ class StationCreateView(RoleRequiredMixin, AuditedCreateView):
 
 
 class StationUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_ORGANIZATIONS
     model = Station
     form_class = StationForm
 
@@ -211,7 +209,7 @@ class AgreementListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["expiring_count"] = Agreement.objects.visible_to(self.request.user).expiring().count()
-        context["can_manage"] = self.request.user.role in MANAGERS
+        context["can_manage"] = has_right(self.request.user, Right.MANAGE_AGREEMENTS)
         return context
 
 
@@ -230,20 +228,20 @@ class AgreementDetailView(ScopedQuerysetMixin, DetailView):
             total = Agreement.covered_organizations.through.objects.filter(agreement=agreement).count()
             context["covered_elsewhere"] = total - len(covered)
         context["status_badge"] = status_badge(agreement)
-        context["can_manage"] = user.role in MANAGERS
+        context["can_manage"] = has_right(user, Right.MANAGE_AGREEMENTS)
         context["partner_visible"] = user.sees_organization(agreement.partner)
         return context
 
 
 class AgreementCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_AGREEMENTS
     model = Agreement
     form_class = AgreementForm
     page_title = gettext_lazy("New agreement")
 
 
 class AgreementUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = MANAGERS
+    required_right = Right.MANAGE_AGREEMENTS
     model = Agreement
     form_class = AgreementForm
 

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from lanshan_party.rights import Right, has_right
 from members.tables import WIDE_ONLY
 from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase, ServiceItem
 
 OUTCOME_BADGES = {"resolved": "success", "in_progress": "warning", "referred": "info", "unresolved": "secondary"}
 NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
-CATALOG_MANAGERS = ("admin", "county")
 
 
 def money(value: Decimal | None) -> str:
@@ -36,7 +36,7 @@ class ServiceItemTable(tables.Table):
     def render_name(self, value: str, record: ServiceItem) -> str:
         # Only the catalog's editors get a link to the edit form; everyone else reads the catalog.
         request = getattr(self, "request", None)
-        if request is not None and request.user.role in CATALOG_MANAGERS:
+        if request is not None and has_right(request.user, Right.MANAGE_CATALOG):
             return format_html('<a href="{}">{}</a>', reverse("services:serviceitem_update", args=[record.pk]), value)
         return value
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from lanshan_party.ledgers.exports import LedgerExportMixin
-from lanshan_party.models import Role
+from lanshan_party.rights import Right
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -43,7 +43,6 @@ from services.tables import (
 )
 
 # Who edits the county-wide catalog; everybody reads it.
-CATALOG_MANAGERS = (Role.ADMIN, Role.COUNTY)
 
 # ---------------------------------------------------------------- the cross-province catalog
 
@@ -57,7 +56,7 @@ class ServiceItemListView(ScopedListView):
 
 
 class ServiceItemCreateView(RoleRequiredMixin, AuditedCreateView):
-    allowed_roles = CATALOG_MANAGERS
+    required_right = Right.MANAGE_CATALOG
     model = ServiceItem
     form_class = ServiceItemForm
     page_title = gettext_lazy("New catalog item")
@@ -65,7 +64,7 @@ class ServiceItemCreateView(RoleRequiredMixin, AuditedCreateView):
 
 
 class ServiceItemUpdateView(RoleRequiredMixin, AuditedUpdateView):
-    allowed_roles = CATALOG_MANAGERS
+    required_right = Right.MANAGE_CATALOG
     model = ServiceItem
     form_class = ServiceItemForm
     success_url = reverse_lazy("services:serviceitem_list")

@@ -23,6 +23,7 @@ from activities.models import ActivityType, Attendance, AttendanceStatus
 from lanshan_party.ledgers.xlsx import SheetColumn
 from lanshan_party.models import Role
 from lanshan_party.personal_data import mask_id_number, mask_phone
+from lanshan_party.rights import RIGHTS, Right
 from members.models import (
     Category,
     CensusStatus,
@@ -245,7 +246,7 @@ ORGANIZATIONS = Ledger(
     select_related=("parent",),
     defer=("parent__contact_phone",),
     importer="organizations",
-    import_roles=(Role.ADMIN, Role.COUNTY),
+    import_roles=RIGHTS[Right.IMPORT_ORGANIZATIONS],
     description=_(
         "One row per organization, matched by its full name: an organization already in the tree is updated, a new "
         "one is added. A parent must be in the tree already or on an earlier row of the same file."
