@@ -1,4 +1,5 @@
-"""The outflow workflow (外出登记 → 报到 → 失联/找回 → 返乡/转出/关闭), through the actions and the pages."""
+"""The outflow workflow (外出登记 → 报到 → 失联/找回 → 返乡/转出/关闭), through the actions and the pages.
+The flowing organization an outflow joins and the transfer prompt are in test_outflow_destinations.py."""
 
 import datetime
 
@@ -6,88 +7,27 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from lanshan_party.models import AuditAction, AuditEntry
 from members import actions
 from members.models import (
     LostCause,
-    Member,
     Outflow,
-    OutflowEventKind,
-    OutflowStatus,
-    months_ago,
 )
 from tests.conftest import login
-from tests.factories import FlowingOrgFactory
-
-S = OutflowStatus
-K = OutflowEventKind
-STEPS = actions.STEPS
-
-
-def today():
-    return timezone.localdate()
-
-
-def days_ago(n):
-    return today() - datetime.timedelta(days=n)
-
-
-def away(member, user, departure=None, **fields):
-    """Register a departure for the member to Guangzhou Huadu, 60 days ago unless told."""
-    destination = {"province": "广东省", "city": "广州市", "district": "花都区", **fields}
-    return actions.register_outflow(member, by=user, departure_date=departure or days_ago(60), **destination)
-
-
-def reload(outflow):
-    return Outflow.objects.get(pk=outflow.pk)
-
-
-def kinds(outflow):
-    return list(outflow.events.order_by("at", "id").values_list("kind", flat=True))
-
-
-def snapshot(outflow):
-    """Everything a refused transition must leave alone."""
-    outflow = reload(outflow)
-    member = Member.objects.get(pk=outflow.member_id)
-    return (
-        outflow.status,
-        outflow.status_before_lost,
-        outflow.reported_on,
-        outflow.ended_on,
-        outflow.lost_cause,
-        outflow.lost_on,
-        outflow.relationship_transferred,
-        member.current_outflow_id,
-        outflow.events.count(),
-        AuditEntry.objects.count(),
-    )
-
-
-def outflow_post_data(**overrides):
-    data = {
-        "departure_date": days_ago(30).isoformat(),
-        "province": "广东省",
-        "city": "广州市",
-        "district": "花都区",
-        "address": "新华街道",
-        "scope": "cross_province",
-        "reason": "work",
-        "industry": "制造业",
-        "employer": "花都皮具厂",
-        "flowing_org": "",
-        "note": "春节后外出务工",
-    }
-    data.update(overrides)
-    return data
-
-
-def step(client, outflow, event, on=None, **data):
-    url = reverse("members:outflow_transition", args=[outflow.pk, event])
-    return client.post(url, {"on": (on or today()).isoformat(), **data})
-
+from tests.members.outflow_steps import (
+    STEPS,
+    K,
+    S,
+    away,
+    days_ago,
+    kinds,
+    outflow_post_data,
+    reload,
+    snapshot,
+    step,
+    today,
+)
 
 # ---------------------------------------------------------------- the happy paths
 
@@ -463,130 +403,3 @@ def test_the_member_page_offers_only_the_allowed_steps(county):
     for event in ("report", "return", "transfer", "lose", "close"):
         assert reverse("members:outflow_transition", args=[county.yuan_outflow.pk, event]) in html
     assert reverse("members:outflow_transition", args=[county.yuan_outflow.pk, "find"]) not in html
-
-
-# ---------------------------------------------------------------- the flowing organization
-
-
-def test_the_flowing_organization_is_matched_from_the_destination(county):
-    outflow = away(county.qin, county.admin)
-
-    assert outflow.flowing_org == county.huadu
-
-
-def test_the_flowing_organization_is_matched_on_the_page_when_left_empty(county):
-    response = login(county.township).post(reverse("members:outflow_create", args=[county.qin.pk]), outflow_post_data())
-
-    assert response.status_code == 302
-    assert Outflow.objects.get(member=county.qin).flowing_org == county.huadu
-
-
-def test_a_destination_in_the_same_city_prefers_the_organization_of_its_district(county):
-    baiyun = FlowingOrgFactory(name="中共蓝山县驻白云区流动党员支部委员会", parent=county.committee, district="白云区")
-
-    assert away(county.qin, county.admin, district="白云区").flowing_org == baiyun
-
-
-def test_a_destination_without_a_flowing_organization_gets_none(county):
-    outflow = away(county.qin, county.admin, province="浙江省", city="义乌市", district="")
-
-    assert outflow.flowing_org is None
-
-
-def test_a_chosen_flowing_organization_is_kept(county):
-    outflow = away(county.qin, county.admin, flowing_org=county.kunming)
-
-    assert outflow.flowing_org == county.kunming
-
-
-def test_a_dissolved_flowing_organization_is_not_matched(county):
-    county.huadu.is_active = False
-    county.huadu.save()
-
-    assert away(county.qin, county.admin).flowing_org is None
-
-
-# ---------------------------------------------------------------- 应转尽转: away 6+ months without transfer
-
-
-def test_a_departure_exactly_six_months_ago_needs_transfer(county):
-    outflow = away(county.qin, county.admin, departure=months_ago(6))
-
-    assert outflow.needs_transfer is True
-    assert county.qin in Member.objects.needs_transfer()
-
-
-def test_a_departure_six_months_minus_a_day_ago_does_not_need_transfer_yet(county):
-    outflow = away(county.qin, county.admin, departure=months_ago(6) + datetime.timedelta(days=1))
-
-    assert outflow.needs_transfer is False
-    assert county.qin not in Member.objects.needs_transfer()
-
-
-def test_a_transferred_or_returned_member_no_longer_needs_transfer(county):
-    assert set(Member.objects.needs_transfer()) == {county.yuan, county.ma}
-
-    actions.transfer_relationship(county.yuan_outflow, by=county.admin, on=days_ago(1))
-    actions.return_home(county.ma_outflow, by=county.admin, on=days_ago(1))
-
-    assert not Member.objects.needs_transfer().exists()
-    assert reload(county.yuan_outflow).needs_transfer is False
-
-
-def test_a_lost_member_away_long_still_needs_transfer(county):
-    outflow = actions.mark_lost(county.yuan_outflow, cause=LostCause.OTHER, by=county.admin, on=days_ago(1))
-
-    assert outflow.needs_transfer is True
-    assert county.yuan in Member.objects.needs_transfer()
-
-
-def test_months_ago_clamps_to_the_end_of_a_short_month():
-    assert months_ago(6, datetime.date(2026, 8, 31)) == datetime.date(2026, 2, 28)
-    assert months_ago(6, datetime.date(2024, 8, 31)) == datetime.date(2024, 2, 29)
-    assert months_ago(6, datetime.date(2026, 1, 15)) == datetime.date(2025, 7, 15)
-
-
-def test_the_member_list_filter_shows_members_needing_transfer(county):
-    away(county.qin, county.admin, departure=months_ago(6) + datetime.timedelta(days=1))
-    client = login(county.admin)
-
-    flagged = client.get(reverse("members:member_list"), {"needs_transfer": "on"})
-    everyone = client.get(reverse("members:member_list"))
-
-    assert flagged.status_code == 200
-    assert sorted(m.name for m in flagged.context["filter"].qs) == sorted(["袁芳伟", "马云"])
-    assert sorted(m.name for m in everyone.context["filter"].qs) == sorted(["袁芳伟", "覃文英", "马云"])
-
-
-def test_the_member_list_filter_stays_inside_the_users_scope(county):
-    response = login(county.branch).get(reverse("members:member_list"), {"needs_transfer": "on"})
-
-    assert [m.name for m in response.context["filter"].qs] == ["袁芳伟"]
-
-
-def test_the_member_page_prompts_to_transfer(county):
-    html_away_long = login(county.admin).get(county.yuan.get_absolute_url()).content.decode()
-    recent = away(county.qin, county.admin, departure=days_ago(10))
-    html_recent = login(county.admin).get(county.qin.get_absolute_url()).content.decode()
-
-    assert "text-bg-warning" in html_away_long
-    assert recent.needs_transfer is False
-    assert "text-bg-warning" not in html_recent
-
-
-def test_the_member_follows_their_open_outflow_and_its_flowing_organization(county):
-    member, outflow = county.yuan, county.yuan_outflow
-    member.refresh_from_db()
-    assert (member.current_outflow, member.flowing_org) == (outflow, county.huadu)
-
-    actions.update_whereabouts(
-        outflow, by=county.admin, province="云南省", city="昆明市", district="官渡区", flowing_org=None
-    )
-    member.refresh_from_db()
-    assert member.flowing_org == county.kunming  # matched again from the new destination
-    assert member not in Member.objects.visible_to(county.secretary)  # no longer Huadu's
-
-    actions.return_home(outflow, by=county.admin)
-    member.refresh_from_db()
-    assert (member.current_outflow, member.flowing_org) == (None, None)
-    assert member in Member.objects.visible_to(county.branch)  # still the home branch's member
