@@ -303,4 +303,17 @@ LEDGER_IMPORT_SYNC_ROWS = envint("LEDGER_IMPORT_SYNC_ROWS", "500")
 LEDGER_FILES_KEEP_HOURS = envint("LEDGER_FILES_KEEP_HOURS", "24")
 LEDGER_IMPORT_MAX_BYTES = envint("LEDGER_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 LEDGER_IMPORT_MAX_ROWS = envint("LEDGER_IMPORT_MAX_ROWS", "50000")
+# What an uploaded workbook may unpack to, checked from the zip's directory at upload and again while the worker
+# unpacks it, before anything parses it. A 50,000-row member ledger measures: our own export 121 MB of sheet (inline
+# texts); as Excel saves it 60 MB of sheet plus 9 MB and 288,000 shared texts; styles 3 KB. The defaults are about
+# three times that; one cell holds at most 32,767 characters (Excel's limit).
+LEDGER_IMPORT_MAX_SHEET_BYTES = envint("LEDGER_IMPORT_MAX_SHEET_BYTES", str(360 * 1024 * 1024))
+LEDGER_IMPORT_MAX_SHARED_STRINGS_BYTES = envint("LEDGER_IMPORT_MAX_SHARED_STRINGS_BYTES", str(32 * 1024 * 1024))
+LEDGER_IMPORT_MAX_SHARED_STRINGS = envint("LEDGER_IMPORT_MAX_SHARED_STRINGS", "1000000")
+LEDGER_IMPORT_MAX_PART_BYTES = envint("LEDGER_IMPORT_MAX_PART_BYTES", str(8 * 1024 * 1024))
+LEDGER_IMPORT_MAX_UNPACKED_BYTES = envint("LEDGER_IMPORT_MAX_UNPACKED_BYTES", str(384 * 1024 * 1024))
+# Seconds a ledger check or import may run in the worker: past the soft limit it stops and the upload is refused
+# with a message; past the hard one the worker process is killed (and the recovery sweep takes over).
+LEDGER_TASK_SOFT_TIME_LIMIT = envint("LEDGER_TASK_SOFT_TIME_LIMIT", "900")
+LEDGER_TASK_TIME_LIMIT = envint("LEDGER_TASK_TIME_LIMIT", "960")
 LEDGER_EAGER_JOBS_IN_THREAD = True

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lanshan_party.forms import CrispyFormMixin
-from lanshan_party.ledgers import imports
-from lanshan_party.ledgers.definitions import LEDGERS, importable_ledgers
-from lanshan_party.ledgers.xlsx import LedgerFileError
+from lanshan_party.ledgers.definitions import importable_ledgers
+from lanshan_party.ledgers.xlsx import LedgerFileError, check_workbook
 from lanshan_party.models import LedgerFormat, User
 
 REASON_MIN = 4
@@ -69,17 +68,15 @@ class ImportUploadForm(CrispyFormMixin, forms.Form):
             "An Excel workbook with the ledger's header row (any column order), at most %(size)s and %(rows)d rows. "
             "Nothing is saved until you have seen the check and confirmed."
         ) % {"size": filesizeformat(settings.LEDGER_IMPORT_MAX_BYTES), "rows": settings.LEDGER_IMPORT_MAX_ROWS}
-        self.declared_rows = 0
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        upload, key = cleaned.get("file"), cleaned.get("ledger")
-        if upload is not None and key:
-            try:
-                self.declared_rows = imports.inspect(upload, upload.name, LEDGERS[key])
-            except LedgerFileError as error:
-                self.add_error("file", str(error))
-        return cleaned
+    def clean_file(self) -> Any:
+        # Only what the zip's directory tells (nothing is unpacked or parsed here): the rows are read by the worker.
+        upload = self.cleaned_data["file"]
+        try:
+            check_workbook(upload, upload.name)
+        except LedgerFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
 
 
 class ConfirmImportForm(forms.Form):
@@ -88,3 +85,9 @@ class ConfirmImportForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    # Excel rows of the renames the user ticked: each one is a member whose name the ledger changes.
+    renames = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args: Any, renames: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["renames"].choices = [(row, row) for row in renames or []]

@@ -21,7 +21,12 @@ logger = logging.getLogger(__name__)
 RETRY = {"autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 10, "max_retries": 3}
 
 
-@shared_task(bind=True, acks_late=True, **RETRY)
+def _limits() -> dict[str, int]:
+    # Read when the module is imported by the worker: the limits of its settings at start-up.
+    return {"soft_time_limit": settings.LEDGER_TASK_SOFT_TIME_LIMIT, "time_limit": settings.LEDGER_TASK_TIME_LIMIT}
+
+
+@shared_task(bind=True, acks_late=True, **RETRY, **_limits())
 def export_ledger_task(self: Any, job_id: int) -> str:
     from lanshan_party.ledgers import exports
 
@@ -29,14 +34,14 @@ def export_ledger_task(self: Any, job_id: int) -> str:
     return exports.run(job_id, self.request.id or "")
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **RETRY, **_limits())
 def check_import_task(batch_id: int) -> str:
     from lanshan_party.ledgers import imports
 
     return _guarded(imports.check, batch_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **RETRY, **_limits())
 def import_ledger_task(batch_id: int) -> str:
     from lanshan_party.ledgers import imports
 

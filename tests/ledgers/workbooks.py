@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from lanshan_party.ledgers.definitions import MEMBERS, ORGANIZATIONS
@@ -152,18 +152,24 @@ def faulty_ledger(county: SimpleNamespace) -> tuple[bytes, dict[int, str]]:
 
 
 def upload(client: Client, data: bytes, *, ledger: str = "members", name: str = "台账.xlsx") -> Any:
+    """Upload a ledger; its check job runs when the request's transaction commits, as a worker would run it."""
     file = io.BytesIO(data)
     file.name = name
-    return client.post(reverse("ledgers:import_create"), {"ledger": ledger, "file": file})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("ledgers:import_create"), {"ledger": ledger, "file": file})
 
 
 def latest_batch() -> ImportBatch:
     return ImportBatch.objects.latest("pk")
 
 
-def confirm(client: Client, batch: ImportBatch, *, valid_only: bool = False) -> Any:
-    data = {"valid_only": "on"} if valid_only else {}
-    return client.post(reverse("ledgers:import_confirm", args=[batch.pk]), data)
+def confirm(client: Client, batch: ImportBatch, *, valid_only: bool = False, renames: Sequence[int] = ()) -> Any:
+    """Confirm a checked ledger (ticking these renames); the import job runs on commit, as a worker would run it."""
+    data: dict[str, Any] = {"valid_only": "on"} if valid_only else {}
+    if renames:
+        data["renames"] = [str(row) for row in renames]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("ledgers:import_confirm", args=[batch.pk]), data)
 
 
 def read_sheet(data: bytes) -> list[list[Any]]:
