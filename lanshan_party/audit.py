@@ -108,6 +108,34 @@ def record(
     )
 
 
+def record_many(
+    items: Iterable[tuple[str, models.Model, dict[str, Any]]],
+    *,
+    actor: User | None,
+    note: str = "",
+    ip: str | None = None,
+) -> list[AuditEntry]:
+    """One entry per (action, object, changes), as record() writes it, in one INSERT: a ledger import's entry for
+    every member it created or changed, batch by batch. Changes come from snapshot() and diff(), so masked."""
+    actor_name = actor.username if actor is not None and actor.is_authenticated else ""
+    ip = ip or current_ip.get()
+    entries = [
+        AuditEntry(
+            actor=actor if actor_name else None,
+            actor_name=actor_name,
+            action=action,
+            ip=ip,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            changes=changes,
+            note=note,
+        )
+        for action, obj, changes in items
+    ]
+    return AuditEntry.objects.bulk_create(entries)
+
+
 def record_create(obj: models.Model, *, actor: User | None, note: str = "") -> AuditEntry:
     return record(AuditAction.CREATE, actor=actor, obj=obj, changes=diff({}, snapshot(obj)), note=note)
 

@@ -385,6 +385,32 @@ class ImportBatch(models.Model):
         return self.original_name
 
 
+class ImportRow(models.Model):
+    """One row of a checked ledger that creates or changes a record (台账导入明细): its Excel row, name, masked ID
+    number and each field's old and new value (masked as in the audit log), listed on the preview before the user
+    confirms. A row that gives an existing member another name waits for the user to confirm that very row."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField(_("Excel row"))
+    action = models.CharField(_("action"), max_length=10)  # "created" or "updated"
+    name = models.CharField(_("name"), max_length=100)
+    id_number = models.CharField(_("ID number"), max_length=32, blank=True)  # masked
+    # {object type: {field: [old, new]}}, read with lanshan_party.audit.describe_changes
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    member_id = models.PositiveIntegerField(null=True, blank=True)  # the member a rename would rename
+    needs_confirmation = models.BooleanField(_("renames a member"), default=False)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        ordering = ["batch", "row"]
+        indexes = [models.Index(fields=["batch", "row"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row}"
+
+
 class Heartbeat(models.Model):
     """When a background routine (the sweeps) last ran to its end: what /healthz reports to monitoring."""
 

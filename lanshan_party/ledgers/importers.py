@@ -17,11 +17,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lanshan_party import audit
 from lanshan_party.ledgers.definitions import MASKERS, PERSONAL, Ledger
-from lanshan_party.ledgers.imports import RowResult
+from lanshan_party.ledgers.imports import Preview, RowResult
 from lanshan_party.ledgers.sheets import CellFault, CellReader, Layout, RawRow
-from lanshan_party.models import User
-from lanshan_party.personal_data import blind_index, normalize_id_number, validate_id_number
+from lanshan_party.models import AuditAction, User
+from lanshan_party.personal_data import blind_index, mask_id_number, normalize_id_number, validate_id_number
 from members import actions
 from members.filters import NOT_AWAY, STATUS_CHOICES
 from members.forms import MemberForm, OutflowForm
@@ -151,8 +152,17 @@ class RowImporter:
     writes_during_check = False  # True when checking a row needs the rows before it saved (rolled back after)
     extra_choices: dict[str, dict[str, str]] = {}
 
-    def __init__(self, ledger: Ledger, user: User, layout: Layout, file_name: str) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        user: User,
+        layout: Layout,
+        file_name: str,
+        *,
+        confirmed: set[tuple[int, int]] | frozenset = frozenset(),
+    ) -> None:
         self.ledger, self.user, self.layout, self.file_name = ledger, user, layout, file_name
+        self.confirmed = confirmed  # (Excel row, member) of the renames the user confirmed on the preview
         self.reader = CellReader(self.extra_choices)
         self.header_of = {column.field: column.header for column in ledger.columns if column.field}
         self.maskers = {column.field: MASKERS[column.kind] for column in ledger.columns if column.kind in PERSONAL}
@@ -237,6 +247,9 @@ class MemberPlan:
     register: dict[str, Any] | None = None
     update: dict[str, Any] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
+    before: dict[str, Any] = field(default_factory=dict)  # the stored member's audit snapshot
+    outflow_changes: dict[str, list[Any]] = field(default_factory=dict)  # for the preview, masked
+    status: tuple[str | None, str] | None = None  # the outflow status before and after, when it moves
 
 
 def transition_path(status: str, before_lost: str, target: str) -> list[str] | None:
@@ -265,10 +278,10 @@ class MemberImporter(RowImporter):
     created in a home branch of the user's. Destination columns register or update the outflow and move its status,
     through the workflow."""
 
-    def __init__(self, ledger: Ledger, user: User, layout: Layout, file_name: str) -> None:
+    def __init__(self, ledger: Ledger, user: User, layout: Layout, file_name: str, **kwargs: Any) -> None:
         not_away = dict(STATUS_CHOICES)[NOT_AWAY]
         self.extra_choices = {"outflow.status": {str(not_away): ""}}
-        super().__init__(ledger, user, layout, file_name)
+        super().__init__(ledger, user, layout, file_name, **kwargs)
         visible = Organization.objects.visible_to(user)
         self.branches = {org.name: org for org in visible.home_branches().active()}
         self.flowing = {org.name: org for org in visible.flowing().active()}
@@ -339,12 +352,14 @@ class MemberImporter(RowImporter):
             )
             return
         before = _values(instance, MEMBER_FIELDS) if instance is not None else None
+        # Taken before the form writes the row into the instance: the old values of the preview and the audit entry.
+        snapshot = audit.snapshot(instance, MEMBER_FIELDS) if instance is not None else {}
         form = MemberRowForm(
             self._member_data(instance, data), instance=instance, user=self.user, branches=self.branches
         )
         if not form.is_valid():
             self.add_faults(result, form, bad=bad, data=data)
-        plan = MemberPlan(form=form, new=instance is None, changed=False)
+        plan = MemberPlan(form=form, new=instance is None, changed=False, before=snapshot)
         if self.outflow_columns:
             self._check_outflow(result, plan, data, bad, instance)
         if result.faults:
@@ -355,6 +370,31 @@ class MemberImporter(RowImporter):
             result.action = "created"
         else:
             result.action = "updated" if plan.changed or plan.update or plan.register or plan.events else "unchanged"
+        if result.action == "unchanged":
+            return
+        preview = Preview(name=form.instance.name, id_number=mask_id_number(form.instance.id_number))
+        if instance is not None:
+            changes = audit.diff(snapshot, audit.snapshot(form.instance, MEMBER_FIELDS))
+            preview.changes = {
+                key: value
+                for key, value in (("members.member", changes), ("members.outflow", plan.outflow_changes))
+                if value
+            }
+            if "name" in changes:
+                # The ID number says this is a member we know, the name says someone else: a typo in the ID number
+                # would otherwise silently rename and re-home that member. Only the user's tick on this row lets it.
+                preview.member_id, preview.needs_confirmation = instance.pk, True
+                if (result.row, instance.pk) not in self.confirmed:
+                    result.fault(
+                        self.header_of["name"],
+                        _(
+                            "The member registered with this ID number is named “%(old)s”, but this row says "
+                            "“%(new)s”. If it is the same person under a new name, tick this row under “Renamed "
+                            "members” on the preview to confirm it; otherwise correct the ID number."
+                        )
+                        % {"old": snapshot.get("name", ""), "new": form.instance.name},
+                    )
+        result.preview = preview
 
     def _member_data(self, instance: Member | None, data: dict[str, str]) -> dict[str, str]:
         """The stored member as form input (a new one's defaults), overlaid with the row: columns the file lacks
@@ -444,6 +484,7 @@ class MemberImporter(RowImporter):
     ) -> None:
         outflow = current if current is not None else Outflow()
         before = _values(outflow, OUTFLOW_FIELDS) if current is not None else None
+        snapshot = audit.snapshot(current, OUTFLOW_FIELDS) if current is not None else {}
         outflow.member = plan.form.instance  # the birth-date check reads it; no query
         values = {
             name: "" if name == "partner_contact_phone" else _as_input(getattr(outflow, name))
@@ -467,9 +508,12 @@ class MemberImporter(RowImporter):
                 _("The departure date is before the member's birth date. Check the year."),
             )
             return
+        plan.outflow_changes = audit.diff(snapshot, audit.snapshot(form.instance, OUTFLOW_FIELDS))
         if current is None:
             plan.register = fields
             self._plan_steps(result, plan, OutflowStatus.REGISTERED, "", target)
+            if plan.events is not None:
+                plan.outflow_changes["status"] = [None, target]
             return
         after = _values(form.instance, OUTFLOW_FIELDS)
         plan.update = {
@@ -490,6 +534,8 @@ class MemberImporter(RowImporter):
             )
             return
         plan.events = steps
+        if steps:
+            plan.outflow_changes["status"] = [status, target]
 
     def _match(self, province: str, city: str, district: str) -> Organization | None:
         key = (province.strip(), city.strip(), district.strip())
@@ -502,6 +548,10 @@ class MemberImporter(RowImporter):
     def apply(self, result: RowResult) -> str:
         plan: MemberPlan = result.payload
         member = plan.form.save() if plan.new or plan.changed else plan.form.instance
+        if plan.new:
+            result.audited.append((AuditAction.CREATE, member, audit.diff({}, audit.snapshot(member))))
+        elif plan.changed and (changes := audit.diff(plan.before, audit.snapshot(member, MEMBER_FIELDS))):
+            result.audited.append((AuditAction.UPDATE, member, changes))
         outflow = member.current_outflow
         if plan.register is not None:
             outflow = actions.register_outflow(member, by=self.user, note=self.note, **plan.register)
@@ -524,6 +574,7 @@ ORGANIZATION_FIELDS = [name for name in OrganizationForm.Meta.fields if name != 
 class OrganizationPlan:
     form: OrganizationRowForm
     write: bool
+    before: dict[str, Any] = field(default_factory=dict)
 
 
 class OrganizationImporter(RowImporter):
@@ -533,8 +584,8 @@ class OrganizationImporter(RowImporter):
 
     writes_during_check = True
 
-    def __init__(self, ledger: Ledger, user: User, layout: Layout, file_name: str) -> None:
-        super().__init__(ledger, user, layout, file_name)
+    def __init__(self, ledger: Ledger, user: User, layout: Layout, file_name: str, **kwargs: Any) -> None:
+        super().__init__(ledger, user, layout, file_name, **kwargs)
         self.known = {org.name: org for org in Organization.objects.visible_to(user).select_related("parent")}
         self.parents = {name: org for name, org in self.known.items() if org.is_active and org.kind != "partner"}
         self.seen: dict[str, int] = {}
@@ -555,6 +606,7 @@ class OrganizationImporter(RowImporter):
                 continue
             instance = self.known.get(name)
             before = _values(instance, ORGANIZATION_FIELDS) if instance is not None else None
+            snapshot = audit.snapshot(instance, ORGANIZATION_FIELDS) if instance is not None else {}
             form = OrganizationRowForm(
                 self._data(instance, data), instance=instance, user=self.user, parents=self.parents
             )
@@ -564,8 +616,13 @@ class OrganizationImporter(RowImporter):
                 pass  # the unreadable cells are the faults
             else:
                 changed = instance is None or _values(form.instance, ORGANIZATION_FIELDS) != before
-                result.payload = OrganizationPlan(form=form, write=changed)
+                result.payload = OrganizationPlan(form=form, write=changed, before=snapshot)
                 result.action = "created" if instance is None else ("updated" if changed else "unchanged")
+                if changed:
+                    result.preview = Preview(name=form.instance.name)
+                    if instance is not None:
+                        after = audit.snapshot(form.instance, ORGANIZATION_FIELDS)
+                        result.preview.changes = {"organizations.organization": audit.diff(snapshot, after)}
             yield result
 
     def _data(self, instance: Organization | None, data: dict[str, str]) -> dict[str, str]:
@@ -581,6 +638,11 @@ class OrganizationImporter(RowImporter):
         plan: OrganizationPlan = result.payload
         if plan.write:
             organization = plan.form.save()
+            if plan.before:
+                changes = audit.diff(plan.before, audit.snapshot(organization, ORGANIZATION_FIELDS))
+                result.audited.append((AuditAction.UPDATE, organization, changes))
+            else:
+                result.audited.append((AuditAction.CREATE, organization, audit.diff({}, audit.snapshot(organization))))
             self.known[organization.name] = organization
             if organization.is_active and organization.kind != "partner":
                 self.parents[organization.name] = organization

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -31,12 +32,12 @@ from lanshan_party.ledgers.sheets import CellReader, RawRow, data_rows, find_lay
 from lanshan_party.ledgers.xlsx import (
     LedgerFileError,
     SheetColumn,
-    check_workbook,
     neutralize,
     open_workbook,
+    scan_workbook,
     write_xlsx,
 )
-from lanshan_party.models import AuditAction, ImportBatch, ImportStatus
+from lanshan_party.models import AuditAction, ImportBatch, ImportRow, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,6 @@ BATCH_ROWS = 500  # rows checked together: one set of lookups per batch
 MAX_LISTED_FAULTS = 2000  # kept for the preview page; the marked workbook carries every fault
 MARKED_HEADER = "错误说明"
 BAD_FILL = PatternFill("solid", fgColor="FFFFC7CE")
-
-
-def unpacked_limit() -> int:
-    return max(50 * 1024 * 1024, 20 * settings.LEDGER_IMPORT_MAX_BYTES)
 
 
 # ---------------------------------------------------------------- results
@@ -64,6 +61,18 @@ class Fault:
 
 
 @dataclass
+class Preview:
+    """What a created or changed row does, as the preview lists it: personal data masked, and the changes as
+    {object type: {field: [old, new]}} in the audit log's form (so the audit module's labels read them)."""
+
+    name: str
+    id_number: str = ""  # masked
+    changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    member_id: int | None = None  # the member whose name the row changes, when it needs the user's confirmation
+    needs_confirmation: bool = False
+
+
+@dataclass
 class RowResult:
     """What checking one row found: its faults, or what applying it will do (the importer's own payload)."""
 
@@ -71,6 +80,9 @@ class RowResult:
     faults: list[Fault] = field(default_factory=list)
     action: str = ""  # "created", "updated" or "unchanged" when applied
     payload: Any = None
+    preview: Preview | None = None
+    # (audit action, object, changes) for each object applying the row created or changed
+    audited: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
 
     def fault(self, column: str, message: str) -> None:
         self.faults.append(Fault(self.row, column, message))
@@ -84,6 +96,8 @@ class Outcome:
     fault_rows: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     kept: bool = False
+    previews: list[tuple[int, str, Preview]] = field(default_factory=list)  # (Excel row, action, preview)
+    confirmed: set[tuple[int, int]] = field(default_factory=set)  # renames confirmed: (Excel row, member)
 
     def add(self, result: RowResult) -> None:
         self.fault_rows += 1
@@ -100,35 +114,6 @@ def _batches(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield chunk
 
 
-def inspect(file: IO[bytes], name: str, ledger: Ledger) -> int:
-    """The file-level checks an upload must pass before it is stored: a real workbook of sane size whose header row has
-    the ledger's required columns. Returns the number of rows the sheet says it has (an estimate, to choose between
-    checking it at once and as a background job)."""
-    check_workbook(file, name, max_bytes=settings.LEDGER_IMPORT_MAX_BYTES, max_unpacked=unpacked_limit())
-    workbook = open_workbook(file, name)
-    try:
-        layout = find_layout(workbook, ledger, name)
-        declared = layout.sheet.max_row
-        if declared is None:
-            # No <dimension> (a streamed workbook, such as our own exports): count, but no further than needed to
-            # tell a small ledger from a large one.
-            limit = settings.LEDGER_IMPORT_SYNC_ROWS + 1
-            rows = layout.sheet.iter_rows(min_row=layout.header_row + 1, values_only=True)
-            declared = layout.header_row + sum(1 for _row in itertools.islice(rows, limit))
-    except LedgerFileError:
-        raise
-    except Exception:
-        logger.exception("Reading the header of %s", name)
-        raise LedgerFileError(
-            _("“%(name)s” could not be read. Save it again from Excel or WPS and upload it again.") % {"name": name}
-        ) from None
-    finally:
-        workbook.close()
-        file.seek(0)
-    # Only an estimate (formatted but empty rows count too): the row limit is enforced on the rows with data.
-    return max(declared - layout.header_row, 0)
-
-
 def process(batch: ImportBatch, *, commit: bool) -> Outcome:
     """Check every row of the batch's file and, with commit, import it. Everything happens in one transaction that
     is kept only when importing and either no row has a fault or the user chose to import the valid rows only."""
@@ -136,16 +121,19 @@ def process(batch: ImportBatch, *, commit: bool) -> Outcome:
 
     ledger = LEDGERS[batch.ledger]
     outcome = Outcome()
+    # Renames the user confirmed on the preview: (Excel row, member), so a row that now matches someone else is not.
+    confirmed = set(batch.rows.filter(confirmed=True).values_list("row", "member_id")) if commit else set()
+    outcome.confirmed = confirmed
     with batch.file.open("rb") as file, translation.override(settings.LANGUAGE_CODE):
-        check_workbook(
-            file, batch.original_name, max_bytes=settings.LEDGER_IMPORT_MAX_BYTES, max_unpacked=unpacked_limit()
-        )
+        scan_workbook(file, batch.original_name)
         workbook = open_workbook(file, batch.original_name)
         try:
             layout = find_layout(workbook, ledger, batch.original_name)
-            importer = IMPORTERS[ledger.importer](ledger, batch.user, layout, batch.original_name)
+            importer = IMPORTERS[ledger.importer](ledger, batch.user, layout, batch.original_name, confirmed=confirmed)
+            note = _("Imported from the ledger “%(file)s”.") % {"file": batch.original_name}
             with transaction.atomic():
                 for chunk in _batches(data_rows(layout), BATCH_ROWS):
+                    audited: list[tuple[str, Any, dict[str, Any]]] = []
                     for result in importer.check(chunk):
                         outcome.rows += 1
                         if not result.faults and (commit or importer.writes_during_check):
@@ -154,6 +142,16 @@ def process(batch: ImportBatch, *, commit: bool) -> Outcome:
                             outcome.add(result)
                         else:
                             outcome.counts[result.action] += 1
+                            audited.extend(result.audited)
+                        preview = result.preview
+                        if preview is not None and (
+                            (not result.faults and result.action in ("created", "updated"))
+                            or (result.faults and preview.needs_confirmation)  # a rename waiting for a tick
+                        ):
+                            outcome.previews.append((result.row, result.action or "updated", preview))
+                    if commit and audited:
+                        # One entry per member created or changed, in one insert per batch of rows.
+                        audit.record_many(audited, actor=batch.user, note=note, ip=batch.ip)
                     progress.set("import", batch.pk, outcome.rows)
                 outcome.kept = commit and outcome.rows > 0 and (not outcome.fault_rows or batch.valid_only)
                 if outcome.kept:
@@ -166,8 +164,10 @@ def process(batch: ImportBatch, *, commit: bool) -> Outcome:
 
 
 def _record(batch: ImportBatch, outcome: Outcome) -> None:
-    """The import's one audit entry, and the batch marked done, in the transaction of the data itself."""
+    """The import's own audit entry, what it did row by row, and the batch marked done, in the transaction of the
+    data itself."""
     now = timezone.now()
+    _save_rows(batch, outcome)
     counts = outcome.counts
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.DONE,
@@ -222,6 +222,9 @@ def check(batch_id: int) -> str:
         except LedgerFileError as error:
             _reject(batch, str(error))
             return ImportStatus.REJECTED
+        except SoftTimeLimitExceeded:
+            _reject(batch, _too_slow())
+            return ImportStatus.REJECTED
         _save_preview(batch, outcome)
     return ImportStatus.CHECKED
 
@@ -237,6 +240,9 @@ def run(batch_id: int) -> str:
         except LedgerFileError as error:
             _reject(batch, str(error))
             return ImportStatus.REJECTED
+        except SoftTimeLimitExceeded:
+            _reject(batch, _too_slow())
+            return ImportStatus.REJECTED
         if not outcome.kept:
             # Something changed since the preview (or the file is empty): nothing was written; show the faults now.
             _save_preview(batch, outcome)
@@ -244,6 +250,13 @@ def run(batch_id: int) -> str:
     batch.refresh_from_db()
     _discard_upload(batch)
     return ImportStatus.DONE
+
+
+def _too_slow() -> str:
+    return _(
+        "Reading this ledger took more than %(minutes)d minutes, so it was stopped; nothing was imported. Split it "
+        "into several smaller files (or delete extra sheets and formatting) and upload them one by one."
+    ) % {"minutes": max(1, settings.LEDGER_TASK_SOFT_TIME_LIMIT // 60)}
 
 
 def _reject(batch: ImportBatch, message: str) -> None:
@@ -271,6 +284,29 @@ def _save_preview(batch: ImportBatch, outcome: Outcome) -> None:
     if outcome.faults:
         write_marked(batch, outcome.faults)
     batch.save()
+    _save_rows(batch, outcome)
+
+
+def _save_rows(batch: ImportBatch, outcome: Outcome) -> None:
+    """Every created and changed row, for the preview (and, once imported, the record of what the import did)."""
+    ImportRow.objects.filter(batch=batch).delete()
+    ImportRow.objects.bulk_create(
+        (
+            ImportRow(
+                batch=batch,
+                row=row,
+                action=action,
+                name=preview.name[:100],
+                id_number=preview.id_number,
+                changes=preview.changes,
+                member_id=preview.member_id,
+                needs_confirmation=preview.needs_confirmation,
+                confirmed=preview.needs_confirmation and (row, preview.member_id) in outcome.confirmed,
+            )
+            for row, action, preview in outcome.previews
+        ),
+        batch_size=1000,
+    )
 
 
 def _discard_upload(batch: ImportBatch) -> None:

@@ -25,11 +25,13 @@ from lanshan_party.ledgers.filters import ExportJobFilter, ImportBatchFilter, Or
 from lanshan_party.ledgers.forms import ConfirmImportForm, ImportUploadForm
 from lanshan_party.ledgers.tables import ExportJobTable, ImportBatchTable, OrganizationLedgerTable
 from lanshan_party.middleware import client_ip
-from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportStatus
+from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportRow, ImportStatus
 from lanshan_party.views import PageTitleMixin, ScopedListView, ScopedQuerysetMixin
 from organizations.models import Organization
 
 ERRORS_PER_PAGE = 100
+ROWS_PER_PAGE = 100
+MAX_LISTED_RENAMES = 500  # ticked on the preview in one go; a ledger renaming more is not a list of renames
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -135,7 +137,8 @@ class ImportListView(ScopedListView):
 
 
 class ImportCreateView(PageTitleMixin, FormView):
-    """Upload a ledger. The file is checked at once as a file; its rows are checked next, and nothing is saved until
+    """Upload a ledger. The request only checks the zip's directory and stores the file; a background job unpacks,
+    scans and reads it (within size and time limits) while the page shows its progress, and nothing is saved until
     the user has seen the check and confirmed."""
 
     form_class = ImportUploadForm
@@ -161,12 +164,9 @@ class ImportCreateView(PageTitleMixin, FormView):
             ip=client_ip(self.request),
         )
         batch.file.save("ledger.xlsx", upload, save=False)
+        batch.queued_at = timezone.now()
         batch.save()
-        rows = form.declared_rows
-        if rows <= settings.LEDGER_IMPORT_SYNC_ROWS:
-            tasks.check_import_task(batch.pk)
-        else:
-            tasks.start(tasks.check_import_task, batch.pk)
+        tasks.start(tasks.check_import_task, batch.pk)
         return redirect("ledgers:import_detail", pk=batch.pk)
 
 
@@ -199,7 +199,23 @@ class ImportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
         context["is_owner"] = batch.user_id == self.request.user.pk
         context["confirm_form"] = ConfirmImportForm()
         context["importable_rows"] = batch.total_rows - batch.error_rows
+        if batch.status in (ImportStatus.CHECKED, ImportStatus.DONE):
+            rows = ImportRow.objects.filter(batch=batch).order_by("row")
+            page = Paginator(rows, ROWS_PER_PAGE).get_page(self.request.GET.get("rows"))
+            for row in page:
+                row.described = [
+                    change for object_type, changes in row.changes.items() for change in describe(object_type, changes)
+                ]
+            context["rows_page"] = page
+            context["renames"] = list(rows.filter(needs_confirmation=True)[:MAX_LISTED_RENAMES])
+            for row in context["renames"]:
+                row.renamed_from = (row.changes.get("members.member", {}).get("name") or [""])[0]
         return context
+
+
+def describe(object_type: str, changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, old, new) of a preview row's changes, read as the audit log reads them."""
+    return audit.describe_changes(object_type, changes)
 
 
 def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
@@ -213,12 +229,21 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
 class ImportConfirmView(View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = _own_batch(request, pk)
-        form = ConfirmImportForm(request.POST)
-        valid_only = form.is_valid() and form.cleaned_data["valid_only"]
+        waiting = dict(
+            ImportRow.objects.filter(batch=batch, needs_confirmation=True).values_list("row", "pk")[:MAX_LISTED_RENAMES]
+        )
+        form = ConfirmImportForm(request.POST, renames=list(waiting))
+        valid = form.is_valid()
+        valid_only = valid and form.cleaned_data["valid_only"]
+        ticked = [waiting[row] for row in form.cleaned_data["renames"]] if valid else []
         if batch.status != ImportStatus.CHECKED:
             messages.info(request, _("This ledger is no longer waiting for confirmation."))
             return redirect("ledgers:import_detail", pk=pk)
-        if batch.error_rows and not valid_only:
+        # A rename the user ticked is no fault any more; one left unticked stays one (and all-or-nothing holds).
+        fault_rows = batch.error_rows - len(ticked)
+        ImportRow.objects.filter(batch=batch, needs_confirmation=True).update(confirmed=False)
+        ImportRow.objects.filter(pk__in=ticked).update(confirmed=True)
+        if fault_rows and not valid_only:
             messages.error(
                 request,
                 _(
@@ -227,7 +252,7 @@ class ImportConfirmView(View):
                 ),
             )
             return redirect("ledgers:import_detail", pk=pk)
-        if batch.total_rows <= batch.error_rows:
+        if batch.total_rows <= fault_rows:
             messages.error(request, _("No row of this ledger can be imported. Fix the faults and upload it again."))
             return redirect("ledgers:import_detail", pk=pk)
         claimed = ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(
@@ -235,10 +260,7 @@ class ImportConfirmView(View):
         )
         if claimed:  # a double click imports once
             progress.set("import", batch.pk, 0)
-            if batch.total_rows <= settings.LEDGER_IMPORT_SYNC_ROWS:
-                tasks.import_ledger_task(batch.pk)
-            else:
-                tasks.start(tasks.import_ledger_task, batch.pk)
+            tasks.start(tasks.import_ledger_task, batch.pk)
         return redirect("ledgers:import_detail", pk=pk)
 
 
