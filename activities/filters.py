@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityType, PackageChannel, RedPackage
 from lanshan_party.filters import ScopedFilterSet
+from members.filters import PersonalSearchMixin
 from members.models import LIFE_LEVEL_LABELS, Member
 from organizations.models import Organization
 
@@ -40,7 +41,7 @@ class ActivityFilter(ScopedFilterSet):
 LEVEL_CHOICES = [(str(months), label) for months, label in LIFE_LEVEL_LABELS.items()]
 
 
-class LifeWarningFilter(ScopedFilterSet):
+class LifeWarningFilter(PersonalSearchMixin, ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"}))
     level = django_filters.ChoiceFilter(label=_("warning level"), choices=LEVEL_CHOICES, method="at_level")
     organization = django_filters.ModelChoiceFilter(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.MemberListView.as_view(), name="member_list"),
     path("new/", views.MemberCreateView.as_view(), name="member_create"),
     path("find/", views.MemberSearchView.as_view(), name="member_search"),
+    path("search/", views.SearchRedirectView.as_view(), name="search"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
     path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),
     path("<int:pk>/reveal/", views.MemberRevealView.as_view(), name="member_reveal"),

@@ -1,14 +1,16 @@
 """Member pages: list, detail with the outflow timeline, create / edit, reveal, outflow steps, and census campaigns."""
 
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,7 +31,7 @@ from lanshan_party.views import (
     ScopedQuerysetMixin,
 )
 from members import actions, census
-from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter
+from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter, search_token
 from members.forms import CampaignForm, CensusResultForm, MemberForm, OutflowForm, RevealForm, TransitionForm
 from members.models import (
     LIFE_LEVEL_LABELS,
@@ -118,10 +120,20 @@ class MemberSearchView(View):
         "package": "activities/includes/member_choices.html",
     }
 
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """The pickers post what is typed, so a full ID number or phone is never in a URL (nor the access log)."""
+        return self.search(request, request.POST)
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        purpose = request.GET.get("for", "pick")
+        """Names and partial text only: a full ID number or phone is searched only when posted."""
+        return self.search(request, request.GET, names_only=True)
+
+    def search(self, request: HttpRequest, data: Any, *, names_only: bool = False) -> HttpResponse:
+        purpose = data.get("for") or request.GET.get("for", "pick")
         template = self.TEMPLATES.get(purpose, self.TEMPLATES["pick"])
-        text = request.GET.get("q", "").strip()
+        text = data.get("q", "").strip()
+        if names_only and search_token(text) != text:
+            text = ""
         members: list[Member] = []
         if text:
             found = Member.objects.visible_to(request.user).search(text)
@@ -130,6 +142,31 @@ class MemberSearchView(View):
             members = list(found.select_related("home_branch", "flowing_org")[: self.LIMIT])
         context = {"members": members, "q": text, "limit": self.LIMIT, "statuses": AttendanceStatus.choices}
         return render(request, template, context)
+
+
+class SearchRedirectView(View):
+    """Where the filter form of a list searching members by full ID number or phone is posted: the number becomes a
+    keyed-hash token (members.filters.search_token) and the browser is sent back to the list with it, so the number
+    is in no URL, access log, stored export query or title. Names and other filters go through unchanged."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        target = request.POST.get("next", "")
+        if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            target = reverse("members:member_list")
+        query = QueryDict(mutable=True)
+        for name, values in request.POST.lists():
+            if name in ("csrfmiddlewaretoken", "next"):
+                continue
+            values = [search_token(value) if name == "q" else value for value in values if value != ""]
+            if values:
+                query.setlist(name, values)
+        url = f"{target.split('?')[0]}?{query.urlencode()}" if query else target.split("?")[0]
+        if request.htmx:
+            # Loaded into the list's table as the filter form's own request would be, and pushed to the history.
+            response = HttpResponse()
+            response["HX-Location"] = json.dumps({"path": url, "target": "#table-container", "swap": "outerHTML"})
+            return response
+        return redirect(url)
 
 
 class MemberCreateView(AuditedCreateView):

@@ -90,7 +90,7 @@ class LedgerExportMixin:
             ledger=self.ledger,
             format=form.cleaned_data["format"],
             source=request.path,
-            query=request.GET.urlencode(),
+            query=safe_query(request.GET),
             filters=self.ledger_description,
             masked=not form.cleaned_data["full"],
             reason=form.cleaned_data["reason"],
@@ -105,6 +105,17 @@ class LedgerExportMixin:
         else:
             tasks.start(tasks.export_ledger_task, job.pk)
         return redirect("ledgers:export_detail", pk=job.pk)
+
+
+def safe_query(query: QueryDict) -> str:
+    """The page's query string as the job keeps it: a full ID number or phone searched for (a link typed by hand)
+    kept only as its keyed-hash token, like the search form sends it."""
+    from members.filters import search_token
+
+    safe = query.copy()
+    if "q" in safe:
+        safe.setlist("q", [search_token(value) for value in safe.getlist("q")])
+    return safe.urlencode()
 
 
 def describe(filterset: Any, table: Any) -> str:
@@ -137,6 +148,10 @@ def _display(field: Any, value: Any) -> str:
         return "、".join(_display(field, item) for item in value)
     if isinstance(value, models.Model):
         return getattr(value, "display_name", None) or str(value)
+    if isinstance(value, str) and not getattr(field, "choices", None):
+        from members.filters import describe_search
+
+        return describe_search(value)  # a full ID number or phone searched for, masked
     choices = getattr(field, "choices", None)
     if choices is not None:
         return str(dict((str(key), label) for key, label in choices).get(str(value), value))

@@ -133,6 +133,11 @@ class MemberQuerySet(models.QuerySet):
         text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
+        from members.filters import search_hash
+
+        hashed = search_hash(text)  # a full number as it travels in URLs (members.filters.search_token)
+        if hashed is not None:
+            return self.filter(**{hashed[0]: hashed[1]})
         condition = Q(name__icontains=text)
         condition |= Q(id_number_hash=blind_index(normalize_id_number(text)))
         try:

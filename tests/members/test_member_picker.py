@@ -8,10 +8,18 @@ from tests.conftest import login
 def test_the_search_finds_members_the_user_may_see_by_name_id_number_or_phone(county):
     client = login(county.township)
     for text in ("袁芳", county.yuan.id_number, county.yuan.phone):
-        found = client.get(reverse("members:member_search"), {"q": text}).content.decode()
+        found = client.post(reverse("members:member_search"), {"q": text}).content.decode()
         assert f'data-pk="{county.yuan.pk}"' in found
-    assert "马云" not in client.get(reverse("members:member_search"), {"q": "马云"}).content.decode()
-    assert "马云" not in client.get(reverse("members:member_search"), {"q": county.ma.id_number}).content.decode()
+    assert "马云" not in client.post(reverse("members:member_search"), {"q": "马云"}).content.decode()
+    assert "马云" not in client.post(reverse("members:member_search"), {"q": county.ma.id_number}).content.decode()
+
+
+def test_a_full_id_number_or_phone_in_the_search_address_is_not_searched(county):
+    client = login(county.township)
+    assert f'data-pk="{county.yuan.pk}"' in client.get(reverse("members:member_search"), {"q": "袁芳"}).content.decode()
+    for text in (county.yuan.id_number, county.yuan.phone):
+        found = client.get(reverse("members:member_search"), {"q": text}).content.decode()
+        assert f'data-pk="{county.yuan.pk}"' not in found
 
 
 def test_a_form_page_lists_no_members_in_a_dropdown(county):
