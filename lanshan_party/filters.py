@@ -1,5 +1,7 @@
 """Filters for the account list and the audit log."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -9,7 +11,8 @@ from lanshan_party.models import AuditAction, AuditEntry, Role, User
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose dropdowns come from `visible_to(request.user)`: subclasses list them."""
+    """A FilterSet whose every dropdown of objects offers only what `visible_to(request.user)` lets the user see, so a
+    new filter cannot forget it. `scoped_dropdowns` narrows some further (e.g. organizations of our own tree)."""
 
     scoped_dropdowns: dict[str, QuerySet] = {}
 
@@ -17,7 +20,17 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         user = self.request.user
         for name, queryset in self.scoped_dropdowns.items():
-            self.filters[name].queryset = queryset.model.objects.visible_to(user) & queryset
+            self.filters[name].queryset = queryset
+        for filter_ in self.filters.values():
+            queryset = getattr(filter_, "queryset", None)
+            if isinstance(queryset, QuerySet):
+                filter_.queryset = restrict(queryset, user)
+
+
+def restrict(queryset: QuerySet, user: Any) -> QuerySet:
+    """The choices of a dropdown, cut down to what the user may see (when the model is scoped at all)."""
+    scoped = getattr(queryset.model.objects, "visible_to", None)
+    return scoped(user) & queryset if scoped is not None else queryset
 
 
 class UserFilter(ScopedFilterSet):

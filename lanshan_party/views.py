@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -23,7 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from lanshan_party import audit, dashboard, security
-from lanshan_party.filters import AuditEntryFilter, UserFilter
+from lanshan_party.filters import AuditEntryFilter, UserFilter, restrict
 from lanshan_party.forms import LoginForm, StaleEditMixin, UserCreateForm, UserUpdateForm
 from lanshan_party.models import AuditEntry, Notification, User
 from lanshan_party.rights import Right, has_right
@@ -52,12 +53,40 @@ class ScopedQuerysetMixin:
 
 
 class ScopedFormMixin:
-    """Passes the user to the form, which scopes its dropdowns with visible_to."""
+    """Passes the user to the form, and cuts every dropdown of objects down to what the user may see (the form may
+    narrow its choices further: organizations of our own tree, active ones …), so a new form cannot forget it."""
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         kwargs["user"] = self.request.user  # type: ignore[attr-defined]
         return kwargs
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)  # type: ignore[misc]
+        for name, field in form.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and isinstance(field.queryset, models.QuerySet):
+                choices = restrict(field.queryset, self.request.user)  # type: ignore[attr-defined]
+                # What the record holds now stays a choice: a flowing secretary edits a member whose home branch is
+                # in a township they do not see, and must be able to keep it.
+                current = form.initial.get(name)
+                current = current if isinstance(current, list | tuple) else [current] if current else []
+                if current:
+                    ids = [getattr(value, "pk", value) for value in current]
+                    choices = choices | field.queryset.filter(pk__in=ids)
+                field.queryset = choices
+        return form
+
+
+class OutOfScope(Exception):
+    """The saved object would no longer be visible to the user who saved it."""
+
+
+def check_still_visible(view: Any) -> None:
+    """After a save, the object must still be in the user's scope: a hand-made POST (or a form's own mistake) cannot
+    move a record out of the user's subtree, where they could no longer see or correct it."""
+    visible = view.model.objects.visible_to(view.request.user)
+    if not visible.filter(pk=view.object.pk).exists():
+        raise OutOfScope
 
 
 class PageTitleMixin:
@@ -78,6 +107,17 @@ def save_or_check_again(view: Any, form: Any, save: Callable[[], HttpResponse]) 
     try:
         with transaction.atomic():
             return save()
+    except OutOfScope:
+        if getattr(view, "object", None) is not None and view.object.pk:
+            view.object = view.get_object()
+        form.add_error(
+            None,
+            _(
+                "This would put the record outside the organizations you look after, where you could no longer see it. "
+                "Nothing was saved. Choose an organization of your own, or ask the county to make the change."
+            ),
+        )
+        return view.form_invalid(form)
     except IntegrityError:
         if getattr(view, "object", None) is not None and view.object.pk:
             view.object = view.get_object()  # the failed save changed the instance in memory
@@ -94,6 +134,7 @@ class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
     def form_valid(self, form: Any) -> HttpResponse:
         def save() -> HttpResponse:
             response = super(AuditedCreateView, self).form_valid(form)
+            check_still_visible(self)
             audit.record_create(self.object, actor=self.request.user)
             messages.success(self.request, self.success_message % {"object": self.object})
             return response
@@ -115,6 +156,7 @@ class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, Up
 
         def save() -> HttpResponse:
             response = super(AuditedUpdateView, self).form_valid(form)
+            check_still_visible(self)
             audit.record_update(self.object, before, actor=self.request.user)
             messages.success(self.request, self.success_message % {"object": self.object})
             return response
