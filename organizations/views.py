@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from lanshan_party import audit, uploads
+from lanshan_party import uploads
 from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
@@ -22,7 +22,8 @@ from lanshan_party.views import (
     ScopedListView,
     ScopedQuerysetMixin,
 )
-from members.models import Member, Outflow
+from members.models import Member
+from organizations import actions
 from organizations.filters import AgreementFilter
 from organizations.forms import AgreementForm, DissolveForm, OrganizationForm, StationForm
 from organizations.models import Agreement, Organization, Station
@@ -125,47 +126,21 @@ class OrganizationDissolveView(PageTitleMixin, RoleRequiredMixin, ScopedQueryset
         context = super().get_context_data(**kwargs)
         org = self.get_object()
         context["object"] = org
-        context["blockers"] = self.blockers(org)
+        context["blockers"] = actions.dissolve_blockers(org)
         return context
-
-    def blockers(self, org: Organization) -> list[str]:
-        reasons = []
-        active_children = org.children.filter(is_active=True).count()
-        if active_children:
-            reasons.append(
-                _("%(n)d sub-organizations are still active: dissolve or move them first.") % {"n": active_children}
-            )
-        home = Member.objects.filter(home_branch=org).count()
-        if home:
-            reasons.append(_("%(n)d members still have this as their home branch: move them first.") % {"n": home})
-        users = org.users.filter(is_active=True).count()
-        if users:
-            reasons.append(
-                _("%(n)d active user accounts belong to this organization: move or disable them first.") % {"n": users}
-            )
-        flowing = Outflow.objects.open().filter(flowing_org=org).count()
-        if flowing:
-            reasons.append(
-                _("%(n)d open outflows are under this flowing organization: reassign them first.") % {"n": flowing}
-            )
-        return reasons
 
     def form_valid(self, form: DissolveForm) -> HttpResponse:
         org = self.get_object()
-        if not org.is_active:
-            messages.info(self.request, _("“%(name)s” was already dissolved.") % {"name": org})
-            return redirect(org)
-        blockers = self.blockers(org)
-        if blockers:
-            for reason in blockers:
+        try:
+            dissolved = actions.dissolve_organization(org, on=form.cleaned_data["dissolved_on"], by=self.request.user)
+        except actions.DissolveRefused as refused:
+            for reason in refused.reasons:
                 form.add_error(None, reason)
             return self.form_invalid(form)
-        before = audit.snapshot(org)
-        org.is_active = False
-        org.dissolved_on = form.cleaned_data["dissolved_on"]
-        org.save(update_fields=["is_active", "dissolved_on"])
-        audit.record_update(org, before, actor=self.request.user, note=_("Dissolved"))
-        messages.success(self.request, _("“%(name)s” is dissolved.") % {"name": org})
+        if dissolved:
+            messages.success(self.request, _("“%(name)s” is dissolved.") % {"name": org})
+        else:
+            messages.info(self.request, _("“%(name)s” was already dissolved.") % {"name": org})
         return redirect(org)
 
 

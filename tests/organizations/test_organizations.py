@@ -168,3 +168,39 @@ def test_a_township_officer_sees_only_their_township_in_the_tree(county):
     names = [node.name for node in response.context["nodes"]]
     assert names == [county.tafeng.name, county.huaguo.name, county.chengdong.name]
     assert "partners" not in response.context
+
+
+def test_dissolving_writes_the_change_and_its_audit_entry_together_or_not_at_all(county, monkeypatch):
+    import datetime
+
+    from lanshan_party import audit as audit_module
+    from lanshan_party.models import AuditAction, AuditEntry
+    from organizations import actions
+    from organizations.models import Organization
+
+    empty = Organization.objects.create(name="中共蓝山县塔峰镇待撤销村支部委员会", parent=county.tafeng)
+
+    def audit_fails(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(audit_module, "record_update", audit_fails)
+    with pytest.raises(RuntimeError):
+        actions.dissolve_organization(empty, on=datetime.date(2026, 1, 1), by=county.county_staff)
+    monkeypatch.undo()
+
+    assert Organization.objects.get(pk=empty.pk).is_active  # the change went with the failed audit entry
+
+    assert actions.dissolve_organization(empty, on=datetime.date(2026, 1, 1), by=county.county_staff) is True
+    assert actions.dissolve_organization(empty, on=datetime.date(2026, 1, 1), by=county.county_staff) is False
+    assert AuditEntry.objects.filter(object_repr=empty.name, action=AuditAction.UPDATE).count() == 1
+
+
+def test_an_organization_members_still_hang_on_is_not_dissolved(county):
+    import datetime
+
+    from organizations import actions
+
+    with pytest.raises(actions.DissolveRefused) as refused:
+        actions.dissolve_organization(county.huaguo, on=datetime.date(2026, 1, 1), by=county.county_staff)
+
+    assert refused.value.reasons and county.huaguo.__class__.objects.get(pk=county.huaguo.pk).is_active
