@@ -12,11 +12,11 @@ from lanshan_party.personal_data import EncryptedCharField, fernet
 
 def encrypted_columns() -> list[tuple[Any, str]]:
     """(model, column) of every encrypted field in the project."""
-    columns = []
+    columns: list[tuple[Any, str]] = []
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedCharField):
-                columns.append((model, field.column))
+                columns.append((model, str(field.column)))
     return columns
 
 
@@ -36,45 +36,9 @@ class Command(BaseCommand):
         size = options["batch_size"]
         if size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        keys = fernet()._fernets  # newest first
-        newest = keys[0]
         totals = {"rotated": 0, "current": 0, "unreadable": 0}
         for model, column in encrypted_columns():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            col = connection.ops.quote_name(column)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {col} <> ''")  # noqa: S608 - names from the models
-                total = cursor.fetchone()[0]
-            done, last = 0, None
-            while True:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    where, params = (f"{pk} > %s AND", [last]) if last is not None else ("", [])
-                    cursor.execute(
-                        f"SELECT {pk}, {col} FROM {table} WHERE {where} {col} <> '' ORDER BY {pk} LIMIT %s",  # noqa: S608
-                        [*params, size],
-                    )
-                    rows = cursor.fetchall()
-                    if not rows:
-                        break
-                    updates = []
-                    for row_pk, token in rows:
-                        last = row_pk
-                        try:
-                            newest.decrypt(token.encode())
-                            totals["current"] += 1
-                            continue
-                        except InvalidToken:
-                            pass
-                        try:
-                            updates.append((fernet().rotate(token.encode()).decode(), row_pk))
-                        except InvalidToken:
-                            totals["unreadable"] += 1
-                    if updates and not options["dry_run"]:
-                        cursor.executemany(f"UPDATE {table} SET {col} = %s WHERE {pk} = %s", updates)  # noqa: S608
-                    totals["rotated"] += len(updates)
-                    done += len(rows)
-                self.stdout.write(f"{model._meta.label}.{column}: {done}/{total}")
+            self.rotate_column(model, column, size=size, dry_run=options["dry_run"], totals=totals)
         verb = "would re-encrypt" if options["dry_run"] else "re-encrypted"
         self.stdout.write(
             f"{verb} {totals['rotated']} values; {totals['current']} already under the newest key; "
@@ -85,3 +49,43 @@ class Command(BaseCommand):
                 f"{totals['unreadable']} values cannot be decrypted with any key in FIELD_ENCRYPTION_KEYS: a key is "
                 "missing. Restore it before removing any key; nothing was written over those values."
             )
+
+    def rotate_column(self, model: Any, column: str, *, size: int, dry_run: bool, totals: dict[str, int]) -> None:
+        """Re-encrypt one column, `size` rows per transaction, in primary-key order; say how far it got."""
+        newest = fernet()._fernets[0]
+        table = connection.ops.quote_name(model._meta.db_table)
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        col = connection.ops.quote_name(column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {col} <> ''")  # noqa: S608 - names from the models
+            total = cursor.fetchone()[0]
+        done = 0
+        last: Any = None
+        while True:
+            where, params = (f"{pk} > %s AND", [last]) if last is not None else ("", [])
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {pk}, {col} FROM {table} WHERE {where} {col} <> '' ORDER BY {pk} LIMIT %s",  # noqa: S608
+                    [*params, size],
+                )
+                rows: list[tuple[Any, str]] = list(cursor.fetchall())
+                if not rows:
+                    break
+                updates: list[tuple[str, Any]] = []
+                for row_pk, token in rows:
+                    try:
+                        newest.decrypt(token.encode())
+                        totals["current"] += 1
+                        continue
+                    except InvalidToken:
+                        pass
+                    try:
+                        updates.append((fernet().rotate(token.encode()).decode(), row_pk))
+                    except InvalidToken:
+                        totals["unreadable"] += 1
+                if updates and not dry_run:
+                    cursor.executemany(f"UPDATE {table} SET {col} = %s WHERE {pk} = %s", updates)  # noqa: S608
+                totals["rotated"] += len(updates)
+                done += len(rows)
+                last = rows[-1][0]
+            self.stdout.write(f"{model._meta.label}.{column}: {done}/{total}")
