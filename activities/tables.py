@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, RedPackage
+from lanshan_party.tables import WIDE_ONLY
 from members.models import LIFE_LEVEL_LABELS, Member
-from members.tables import WIDE_ONLY
 
 LEVEL_BADGES = {3: "info", 5: "warning", 6: "danger"}
 

@@ -95,7 +95,7 @@ def measure_bare() -> dict:
     from django.utils import translation
 
     from lanshan_party.ledgers import exports
-    from lanshan_party.ledgers.definitions import MEMBERS
+    from members.ledgers import MEMBERS
 
     job = export_job()
     rows_qs, _filters = exports.source_rows(job)
@@ -176,8 +176,8 @@ def write_import_ledger(path: Path, rows: int) -> None:
 
     from stdnum.cn import ric
 
-    from lanshan_party.ledgers.definitions import MEMBERS
     from lanshan_party.ledgers.xlsx import write_xlsx
+    from members.ledgers import MEMBERS
     from organizations.models import Organization
 
     branches = list(Organization.objects.home_branches().active().values_list("name", flat=True))

@@ -10,21 +10,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lanshan_party.models import Role, User
+from lanshan_party.models import ROLE_ORG_KINDS, Role, User
 from lanshan_party.personal_data import mask_phone, normalize_phone
-from organizations.models import Organization, OrgKind
-
-# Which kinds of organization each scoped role may be bound to.
-ROLE_ORG_KINDS = {
-    Role.ADMIN: (OrgKind.COUNTY,),
-    Role.COUNTY: (OrgKind.COUNTY,),
-    Role.TOWNSHIP: (OrgKind.TOWNSHIP,),
-    Role.SECRETARY: (OrgKind.VILLAGE, OrgKind.COMMUNITY, OrgKind.FLOWING),
-}
 
 
 class CrispyFormMixin:
@@ -119,7 +111,9 @@ def bound_username_length(form: AuthenticationForm) -> None:
     signal made django-axes write it to a 255-character column: a 500 on PostgreSQL. Field validators run before the
     form's clean(), which is where authenticate() is called, so a refused name is never written anywhere.
     """
-    limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+    username = User._meta.get_field(User.USERNAME_FIELD)
+    assert isinstance(username, models.Field)  # a column of the user table, not a relation
+    limit = username.max_length
     form.fields["username"].validators.append(
         MaxLengthValidator(
             limit,
@@ -141,9 +135,12 @@ class AdminLoginForm(AdminAuthenticationForm):
 class UserFormBase(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.visible_to(user).in_tree().active()
-        self.fields["organization"].required = True
-        self.fields["organization"].error_messages["required"] = _("Choose the organization this user belongs to.")
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ModelChoiceField)  # what a ModelForm makes of a ForeignKey
+        organizations = organization.queryset.model.objects  # the Organization model, named by the User model only
+        organization.queryset = organizations.visible_to(user).in_tree().active()
+        organization.required = True
+        organization.error_messages["required"] = _("Choose the organization this user belongs to.")
         if self.instance.pk and self.instance.mobile:
             self.initial["mobile"] = ""
             self.fields["mobile"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
@@ -157,10 +154,12 @@ class UserFormBase(CrispyFormMixin, forms.ModelForm):
         return normalize_phone(raw)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # a ModelForm's clean() returns self.cleaned_data
+        cleaned = self.cleaned_data
         role, org = cleaned.get("role"), cleaned.get("organization")
         if role and org and org.kind not in ROLE_ORG_KINDS[role]:
-            kinds = "、".join(str(OrgKind(k).label) for k in ROLE_ORG_KINDS[role])
+            labels = dict(org._meta.get_field("kind").choices)
+            kinds = "、".join(str(labels[kind]) for kind in ROLE_ORG_KINDS[role])
             self.add_error(
                 "organization", _("A %(role)s must belong to a %(kinds)s.") % {"role": Role(role).label, "kinds": kinds}
             )
@@ -181,7 +180,8 @@ class UserCreateForm(UserFormBase):
         fields = ["username", "full_name", "email", "mobile", "role", "organization", "may_reveal"]
 
     def clean_password2(self) -> str:
-        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        # clean_password2 runs only once the field itself is clean, so password2 is there; password1 may not be.
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data["password2"]
         if p1 and p2 and p1 != p2:
             raise forms.ValidationError(_("The two passwords differ. Type the same password twice."))
         if p2:
@@ -211,7 +211,7 @@ class UserUpdateForm(UserFormBase):
         labels = {"is_active": gettext_lazy("Account enabled")}
 
     def clean_new_password(self) -> str:
-        password = self.cleaned_data.get("new_password")
+        password = self.cleaned_data["new_password"]  # "" when left empty
         if password:
             password_validation.validate_password(password, self.instance)
         return password

@@ -1,7 +1,7 @@
 """Accounts (users bound to one organization with one role), the audit log and the notification outbox."""
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -21,6 +21,14 @@ class Role(models.TextChoices):
 # The county organization department's roles: they see the whole county (what each may do: lanshan_party.rights).
 COUNTY_ROLES: tuple[str, ...] = (Role.ADMIN, Role.COUNTY)
 
+# Which kinds of organization (organizations.OrgKind values) a user of each role may be bound to.
+ROLE_ORG_KINDS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN: ("county",),
+    Role.COUNTY: ("county",),
+    Role.TOWNSHIP: ("township",),
+    Role.SECRETARY: ("village", "community", "flowing"),
+}
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "UserQuerySet":
@@ -30,6 +38,7 @@ class UserQuerySet(models.QuerySet):
         return self.none()
 
 
+# mypy cannot follow a from_queryset() call used as a base class ("Unsupported dynamic base class"), stubs or not.
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
@@ -66,7 +75,7 @@ class User(AbstractUser):
         help_text=_("Allows viewing full ID numbers and phones, one member at a time, with a logged reason."),
     )
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -95,7 +104,7 @@ class User(AbstractUser):
         """Materialized path of the user's subtree; None means the whole county."""
         if self.sees_everything:
             return None
-        if self.organization_id is None:
+        if self.organization is None:  # no query when organization_id is None
             return "#nothing#"  # a scoped role without an organization sees nothing
         return self.organization.path
 

@@ -1,8 +1,9 @@
-"""Where the apps hand their content to the shared machinery: reminder sweeps, demo data and page figures.
+"""Where the apps hand their content to the shared machinery: ledgers, reminder sweeps, demo data and page figures.
 
-Each app declares its own in `<app>/reminders.py`, `<app>/demo.py` and `<app>/dashboard.py` with the decorators
-below; `autodiscover()` imports those modules once at start-up (from `LanshanPartyConfig.ready`), the way the admin
-finds `admin.py`. So `lanshan_party` runs every app's sweeps, demos and figures without importing any app itself.
+Each app declares its own in `<app>/ledgers.py` (with `lanshan_party.ledgers.definitions.register`),
+`<app>/reminders.py`, `<app>/demo.py` and `<app>/dashboard.py` (with the decorators below); `autodiscover()` imports
+those modules once at start-up (from `LanshanPartyConfig.ready`), the way the admin finds `admin.py`. So
+`lanshan_party` runs every app's ledgers, sweeps, demos and figures without importing any app itself.
 """
 
 import datetime
@@ -142,4 +143,4 @@ def figures_for(page: str, user: "User", year: int, today: datetime.date) -> dic
 
 def autodiscover() -> None:
     """Import every installed app's reminders.py, demo.py and dashboard.py, which register their content here."""
-    autodiscover_modules("reminders", "demo", "dashboard")
+    autodiscover_modules("ledgers", "reminders", "demo", "dashboard")

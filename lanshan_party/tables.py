@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from lanshan_party import audit
 from lanshan_party.models import AuditEntry, User
 
+# Columns shown on wide screens only: on a phone a table keeps what a secretary needs at a glance.
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
 
 class UserTable(tables.Table):
     username = tables.LinkColumn("accounts:user_update", args=[tables.A("pk")])

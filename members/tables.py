@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from lanshan_party.tables import WIDE_ONLY
 from members.models import CensusCampaign, CensusTask, Member
 
 STATUS_BADGES = {"registered": "secondary", "reported": "success", "lost": "danger"}
 # Columns a phone screen can do without; name, phone, destination and status stay visible.
-WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
 class MemberTable(tables.Table):

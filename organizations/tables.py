@@ -5,7 +5,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.models import Agreement, AgreementStatus
+from lanshan_party.tables import WIDE_ONLY
+from organizations.models import Agreement, AgreementStatus, Organization
 
 STATUS_BADGES = {
     AgreementStatus.DRAFT: "secondary",
@@ -13,7 +14,6 @@ STATUS_BADGES = {
     AgreementStatus.EXPIRED: "danger",
     AgreementStatus.TERMINATED: "dark",
 }
-WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
 
 def status_badge(agreement: Agreement) -> str:
@@ -63,4 +63,27 @@ class AgreementTable(tables.Table):
             '<a href="{}" title="{}"><i class="bi bi-file-earmark-text"></i></a>',
             record.get_scan_url(),
             _("Open the signed copy"),
+        )
+
+
+class OrganizationLedgerTable(tables.Table):
+    name = tables.Column(order_by="path")
+    kind = tables.Column()
+    level = tables.Column(attrs=WIDE_ONLY)
+    parent = tables.Column(accessor="parent__display_name", order_by="parent__path", default="—", attrs=WIDE_ONLY)
+    region = tables.Column(verbose_name=_("region"), order_by=("province", "city", "district"), attrs=WIDE_ONLY)
+    founded = tables.DateColumn(format="Y-m-d", attrs=WIDE_ONLY)
+    secretary_name = tables.Column()
+    masked_contact_phone = tables.Column(verbose_name=_("contact phone"), orderable=False)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "level", "parent", "region", "founded", "secretary_name", "masked_contact_phone"]
+        sequence = fields
+        order_by = "name"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_name(self, value: str, record: Organization) -> str:
+        return format_html(
+            '<a class="{}" href="{}">{}</a>', "" if record.is_active else "text-muted", record.get_absolute_url(), value
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/dissolve/", views.OrganizationDissolveView.as_view(), name="organization_dissolve"),
     path("stations/new/", views.StationCreateView.as_view(), name="station_create"),
     path("stations/<int:pk>/edit/", views.StationUpdateView.as_view(), name="station_update"),
+    path("ledger/", views.OrganizationLedgerView.as_view(), name="organization_ledger"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/new/", views.AgreementCreateView.as_view(), name="agreement_create"),
     path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),

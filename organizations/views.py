@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from lanshan_party import uploads
+from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
@@ -24,10 +25,10 @@ from lanshan_party.views import (
 )
 from members.models import Member
 from organizations import actions
-from organizations.filters import AgreementFilter
+from organizations.filters import AgreementFilter, OrganizationLedgerFilter
 from organizations.forms import AgreementForm, DissolveForm, OrganizationForm, StationForm
 from organizations.models import Agreement, Organization, Station
-from organizations.tables import AgreementTable, status_badge
+from organizations.tables import AgreementTable, OrganizationLedgerTable, status_badge
 
 
 class OrganizationTreeView(ScopedQuerysetMixin, ListView):
@@ -227,3 +228,16 @@ class AgreementScanView(View):
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
         agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
         return uploads.serve(agreement.scan, f"{agreement.counterpart}-{agreement.valid_from:%Y%m%d}")
+
+
+class OrganizationLedgerView(LedgerExportMixin, ScopedListView):
+    model = Organization
+    filterset_class = OrganizationLedgerFilter
+    table_class = OrganizationLedgerTable
+    select_related = ("parent",)
+    ledger = "organizations"
+    page_title = gettext_lazy("Organization ledger")
+    template_name = "ledgers/organization_list.html"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().in_tree()

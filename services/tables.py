@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.rights import Right, has_right
-from members.tables import WIDE_ONLY
+from lanshan_party.tables import WIDE_ONLY
 from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase, ServiceItem
 
 OUTCOME_BADGES = {"resolved": "success", "in_progress": "warning", "referred": "info", "unresolved": "secondary"}

@@ -394,3 +394,11 @@ def test_an_administrator_sets_a_users_mobile_for_text_reminders_and_the_form_ne
     data["mobile"] = "12345"
     response = client.post(url, data)
     assert "mobile" in response.context["form"].errors
+
+
+def test_every_organization_kind_a_role_may_be_bound_to_is_a_kind_organizations_have():
+    from lanshan_party.models import ROLE_ORG_KINDS
+    from organizations.models import OrgKind
+
+    assert set(ROLE_ORG_KINDS) == set(Role.values)
+    assert {kind for kinds in ROLE_ORG_KINDS.values() for kind in kinds} <= set(OrgKind.values)

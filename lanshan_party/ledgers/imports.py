@@ -117,8 +117,6 @@ def _batches(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
 def process(batch: ImportBatch, *, commit: bool) -> Outcome:
     """Check every row of the batch's file and, with commit, import it. Everything happens in one transaction that
     is kept only when importing and either no row has a fault or the user chose to import the valid rows only."""
-    from lanshan_party.ledgers.importers import IMPORTERS
-
     ledger = LEDGERS[batch.ledger]
     outcome = Outcome()
     # Renames the user confirmed on the preview: (Excel row, member), so a row that now matches someone else is not.
@@ -129,7 +127,7 @@ def process(batch: ImportBatch, *, commit: bool) -> Outcome:
         workbook = open_workbook(file, batch.original_name)
         try:
             layout = find_layout(workbook, ledger, batch.original_name)
-            importer = IMPORTERS[ledger.importer](ledger, batch.user, layout, batch.original_name, confirmed=confirmed)
+            importer = ledger.importer_class()(ledger, batch.user, layout, batch.original_name, confirmed=confirmed)
             note = _("Imported from the ledger “%(file)s”.") % {"file": batch.original_name}
             with transaction.atomic():
                 for chunk in _batches(data_rows(layout), BATCH_ROWS):

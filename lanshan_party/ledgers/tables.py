@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.ledgers.definitions import LEDGERS
 from lanshan_party.models import ExportJob, ExportStatus, ImportBatch, ImportStatus
-from members.tables import WIDE_ONLY
-from organizations.models import Organization
+from lanshan_party.tables import WIDE_ONLY
 
 EXPORT_BADGES = {
     ExportStatus.PENDING: "secondary",
@@ -125,26 +124,3 @@ class ImportBatchTable(tables.Table):
 
     def render_status(self, value: str, record: ImportBatch) -> str:
         return badge(IMPORT_BADGES.get(record.status, "light"), value)
-
-
-class OrganizationLedgerTable(tables.Table):
-    name = tables.Column(order_by="path")
-    kind = tables.Column()
-    level = tables.Column(attrs=WIDE_ONLY)
-    parent = tables.Column(accessor="parent__display_name", order_by="parent__path", default="—", attrs=WIDE_ONLY)
-    region = tables.Column(verbose_name=_("region"), order_by=("province", "city", "district"), attrs=WIDE_ONLY)
-    founded = tables.DateColumn(format="Y-m-d", attrs=WIDE_ONLY)
-    secretary_name = tables.Column()
-    masked_contact_phone = tables.Column(verbose_name=_("contact phone"), orderable=False)
-
-    class Meta:
-        model = Organization
-        fields = ["name", "kind", "level", "parent", "region", "founded", "secretary_name", "masked_contact_phone"]
-        sequence = fields
-        order_by = "name"
-        attrs = {"class": "table table-sm table-hover align-middle"}
-
-    def render_name(self, value: str, record: Organization) -> str:
-        return format_html(
-            '<a class="{}" href="{}">{}</a>', "" if record.is_active else "text-muted", record.get_absolute_url(), value
-        )

@@ -4,7 +4,6 @@ from lanshan_party.ledgers import views
 
 app_name = "ledgers"
 urlpatterns = [
-    path("organizations/", views.OrganizationLedgerView.as_view(), name="organization_list"),
     path("exports/", views.ExportListView.as_view(), name="export_list"),
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export_detail"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),

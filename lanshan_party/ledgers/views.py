@@ -1,4 +1,4 @@
-"""Ledger pages: the organization ledger, the export history with progress and downloads, and importing a ledger
+"""Ledger pages: the export history with progress and downloads, and importing a ledger
 (upload, check, preview with every fault, confirm) with its history and the empty templates."""
 
 import io
@@ -20,32 +20,17 @@ from django.views.generic import DetailView, FormView
 from lanshan_party import audit
 from lanshan_party.ledgers import exports, imports, progress, tasks
 from lanshan_party.ledgers.definitions import LEDGERS, importable_ledgers
-from lanshan_party.ledgers.exports import LedgerExportMixin
-from lanshan_party.ledgers.filters import ExportJobFilter, ImportBatchFilter, OrganizationLedgerFilter
+from lanshan_party.ledgers.filters import ExportJobFilter, ImportBatchFilter
 from lanshan_party.ledgers.forms import ConfirmImportForm, ImportUploadForm
-from lanshan_party.ledgers.tables import ExportJobTable, ImportBatchTable, OrganizationLedgerTable
+from lanshan_party.ledgers.tables import ExportJobTable, ImportBatchTable
 from lanshan_party.middleware import client_ip
 from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportRow, ImportStatus
 from lanshan_party.views import PageTitleMixin, ScopedListView, ScopedQuerysetMixin
-from organizations.models import Organization
 
 ERRORS_PER_PAGE = 100
 ROWS_PER_PAGE = 100
 MAX_LISTED_RENAMES = 500  # ticked on the preview in one go; a ledger renaming more is not a list of renames
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class OrganizationLedgerView(LedgerExportMixin, ScopedListView):
-    model = Organization
-    filterset_class = OrganizationLedgerFilter
-    table_class = OrganizationLedgerTable
-    select_related = ("parent",)
-    ledger = "organizations"
-    page_title = gettext_lazy("Organization ledger")
-    template_name = "ledgers/organization_list.html"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().in_tree()
 
 
 # ---------------------------------------------------------------- exports

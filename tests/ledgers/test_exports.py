@@ -209,7 +209,7 @@ def test_files_past_their_keeping_time_are_deleted_and_the_download_says_so(coun
 
 
 def test_the_organization_ledger_exports_the_tree_in_the_official_columns(county):
-    sheet = rows_of(export(login(county.admin), "ledgers:organization_list"))
+    sheet = rows_of(export(login(county.admin), "organizations:organization_ledger"))
     assert sheet[1][:5] == ["序号", "组织名称", "组织类别", "组织层级", "上级党组织"]
     rows = {row[1]: row for row in sheet[2:]}
     assert rows[county.huaguo.name][2:5] == ["村党支部", "党支部", county.tafeng.name]

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lanshan_party.ledgers import exports, imports, sheets
-from lanshan_party.ledgers.definitions import MEMBERS
-from lanshan_party.ledgers.importers import MemberImporter, transition_path
 from lanshan_party.models import AuditAction, AuditEntry, ImportBatch, ImportStatus
 from members import actions
+from members.importers import MemberImporter, transition_path
+from members.ledgers import MEMBERS
 from members.models import LostCause, Member, Outflow, OutflowEvent, OutflowEventKind, OutflowStatus
 from organizations.models import Organization, OrgKind
 from tests.conftest import login
@@ -181,7 +181,7 @@ def test_an_organization_ledger_exported_and_imported_again_leaves_the_database_
         secretary_name="杨云发", contact_phone="", basis="association", founded=datetime.date(2022, 1, 15)
     )
     client = login(populated.admin)
-    data = export_file(client, reverse("ledgers:organization_list"), full="on", reason="核对组织台账")
+    data = export_file(client, reverse("organizations:organization_ledger"), full="on", reason="核对组织台账")
     before = database_state()
 
     upload(client, data, ledger="organizations")

@@ -44,9 +44,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
 
 PAGES: dict[str, tuple[str, str, Any]] = {
     # name: (method, URL name, what the URL is about)
-    "the_organization_ledger": ("get", "ledgers:organization_list", None),
+    "the_organization_ledger": ("get", "organizations:organization_ledger", None),
     "exporting_the_member_list": ("post", "members:member_list", None),
-    "exporting_the_organization_ledger": ("post", "ledgers:organization_list", None),
+    "exporting_the_organization_ledger": ("post", "organizations:organization_ledger", None),
     "exporting_the_activity_list": ("post", "activities:activity_list", None),
     "exporting_the_service_list": ("post", "services:servicecase_list", None),
     "the_export_history": ("get", "ledgers:export_list", None),

@@ -88,7 +88,7 @@ def _add_branches(county, how_many: int) -> None:
 @pytest.mark.parametrize("persona", ["admin", "township"])
 def test_the_organization_ledger_costs_the_same_queries_for_5_and_for_50_organizations(county, persona):
     client = login(getattr(county, persona))
-    url = reverse("ledgers:organization_list")
+    url = reverse("organizations:organization_ledger")
     _add_branches(county, FEW)
     few, _response = _count_queries(client, url)
     _add_branches(county, MANY - FEW)

@@ -10,8 +10,9 @@ import openpyxl
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from lanshan_party.ledgers.definitions import MEMBERS, ORGANIZATIONS
 from lanshan_party.models import ImportBatch
+from members.ledgers import MEMBERS
+from organizations.ledgers import ORGANIZATIONS
 from tests.factories import make_id_number, make_id_number_ending_in_x, with_wrong_check_digit
 
 MEMBER_HEADERS = [column.header for column in MEMBERS.columns]

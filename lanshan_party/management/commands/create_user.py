@@ -16,9 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from lanshan_party import audit
-from lanshan_party.forms import ROLE_ORG_KINDS
-from lanshan_party.models import Role, User
-from organizations.models import Organization, OrgKind
+from lanshan_party.models import ROLE_ORG_KINDS, Role, User
 
 PASSWORD_VARIABLE = "LANSHAN_PASSWORD"
 
@@ -48,6 +46,8 @@ class Command(BaseCommand):
             raise CommandError("Give the username.")
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"A user named {username!r} exists already; change it in the application instead.")
+        from organizations.models import OrgKind  # an app's model: imported when the command runs, not at start-up
+
         organization = find_organization(options["organization"])
         kinds = ROLE_ORG_KINDS[role]
         if organization.kind not in kinds:
@@ -100,8 +100,10 @@ class Command(BaseCommand):
         return password
 
 
-def find_organization(text: str) -> Organization:
+def find_organization(text: str) -> Any:
     """The active organization with this exact name, or else with this organization code."""
+    from organizations.models import Organization
+
     text = text.strip()
     if not text:
         raise CommandError("Give the organization's name or code.")
