@@ -14,6 +14,12 @@ from lanshan_party.models import AuditAction, AuditEntry, User
 admin.site.login_form = AdminLoginForm
 
 
+def _admin(request: HttpRequest) -> User:
+    """The user of an admin page: signed in, since the admin lets nobody else past has_permission (below)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """Changes made in the Django admin reach the same audit log as the application's own pages."""
 
@@ -21,13 +27,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
         before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
         if before is None:
-            audit.record_create(obj, actor=request.user, note="admin")
+            audit.record_create(obj, actor=_admin(request), note="admin")
         else:
-            audit.record_update(obj, before, actor=request.user, note="admin")
+            audit.record_update(obj, before, actor=_admin(request), note="admin")
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record(
-            AuditAction.DELETE, actor=request.user, obj=obj, changes=audit.diff(audit.snapshot(obj), {}), note="admin"
+            AuditAction.DELETE,
+            actor=_admin(request),
+            obj=obj,
+            changes=audit.diff(audit.snapshot(obj), {}),
+            note="admin",
         )
         super().delete_model(request, obj)
 
@@ -35,7 +45,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             audit.record(
                 AuditAction.DELETE,
-                actor=request.user,
+                actor=_admin(request),
                 obj=obj,
                 changes=audit.diff(audit.snapshot(obj), {}),
                 note="admin",
@@ -47,7 +57,10 @@ class AuditedModelAdmin(admin.ModelAdmin):
 class LanshanUserAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "full_name", "role", "organization", "may_reveal", "is_active"]
     list_filter = ["role", "is_active", "may_reveal"]
-    fieldsets = UserAdmin.fieldsets + (("蓝山", {"fields": ["full_name", "role", "organization", "may_reveal"]}),)
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("蓝山", {"fields": ["full_name", "role", "organization", "may_reveal"]}),
+    )
     autocomplete_fields = ["organization"]
 
 

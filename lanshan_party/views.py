@@ -26,6 +26,7 @@ from django_tables2 import SingleTableMixin
 from lanshan_party import audit, dashboard, security
 from lanshan_party.filters import AuditEntryFilter, UserFilter, restrict
 from lanshan_party.forms import LoginForm, StaleEditMixin, UserCreateForm, UserUpdateForm
+from lanshan_party.http import AuthenticatedHttpRequest
 from lanshan_party.models import AuditEntry, Notification, User
 from lanshan_party.rights import Right, has_right
 from lanshan_party.tables import AuditEntryTable, UserTable
@@ -128,12 +129,14 @@ def save_or_check_again(view: Any, form: Any, save: Callable[[], HttpResponse]) 
 
 
 class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
+    request: AuthenticatedHttpRequest
     success_message = gettext_lazy("Saved “%(object)s”.")
 
     @transaction.atomic  # the change and its audit entry are written together or not at all
     def form_valid(self, form: Any) -> HttpResponse:
         def save() -> HttpResponse:
             response = super(AuditedCreateView, self).form_valid(form)
+            assert self.object is not None  # form_valid has just saved it
             check_still_visible(self)
             audit.record_create(self.object, actor=self.request.user)
             messages.success(self.request, self.success_message % {"object": self.object})
@@ -143,14 +146,15 @@ class AuditedCreateView(PageTitleMixin, ScopedFormMixin, CreateView):
 
 
 class AuditedUpdateView(PageTitleMixin, ScopedFormMixin, ScopedQuerysetMixin, UpdateView):
+    request: AuthenticatedHttpRequest
     success_message = gettext_lazy("Saved “%(object)s”.")
 
     def get_page_title(self) -> Any:
         return _("Edit “%(object)s”") % {"object": self.object}
 
     @transaction.atomic
-    def form_valid(self, form: Any) -> HttpResponse:
-        before = audit.snapshot(self.model.objects.get(pk=self.object.pk))
+    def form_valid(self, form: forms.ModelForm) -> HttpResponse:
+        before = audit.snapshot(self.model._default_manager.get(pk=self.object.pk))
         if isinstance(form, StaleEditMixin) and not form.claim_version():
             return self.form_invalid(form)
 
@@ -207,6 +211,7 @@ class ScopedListView(PageTitleMixin, ScopedQuerysetMixin, SingleTableMixin, Filt
 
 
 class HomeView(TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -218,6 +223,7 @@ class HomeView(TemplateView):
 class DashboardView(PageTitleMixin, TemplateView):
     """Charts of what the user may see, each with its numbers as a table, for the year chosen."""
 
+    request: AuthenticatedHttpRequest
     template_name = "dashboard.html"
     page_title = gettext_lazy("Dashboard")
 
@@ -257,7 +263,7 @@ class UserUnlockView(View):
     """Lift a user's sign-in lockout (POST from the user list). Accounts are visible to administrators only, so for
     everybody else the user does not exist here: 404."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
         security.do_unlock(user, by=request.user)
         messages.success(request, _("%(user)s is unlocked and can sign in again.") % {"user": user.username})
@@ -293,6 +299,7 @@ class AuditLogView(RoleRequiredMixin, ScopedListView):
 class NotificationListView(PageTitleMixin, ListView):
     """The in-app inbox: the user's own reminders, newest first, unread ones marked."""
 
+    request: AuthenticatedHttpRequest
     template_name = "lanshan_party/notification_list.html"
     paginate_by = 30
     page_title = gettext_lazy("Reminders")
@@ -304,7 +311,7 @@ class NotificationListView(PageTitleMixin, ListView):
 class NotificationOpenView(View):
     """Mark one reminder read and go where it points."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         notification = get_object_or_404(Notification.objects.visible_to(request.user).inbox(), pk=pk)
         if notification.read_at is None:
             Notification.objects.filter(pk=pk).update(read_at=timezone.now())
@@ -315,7 +322,7 @@ class NotificationOpenView(View):
 
 
 class NotificationReadAllView(View):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
         return redirect("notification_list")
 
