@@ -144,7 +144,7 @@ class Organization(models.Model):
                 super().save(*args, **kwargs)  # the path is built from the primary key
                 args, kwargs = (), {}
             old_path = self.path
-            self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            self.path = f"{self.parent.path if self.parent is not None else '/'}{self.pk}/"
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 # Moved: re-root every descendant's path in one statement.
@@ -186,20 +186,21 @@ class Organization(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         allowed_parents = PARENT_KINDS.get(self.kind, ())
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path):
+        if self.pk and self.parent is not None and self.parent.path.startswith(self.path):
             errors["parent"] = _("An organization cannot be placed under itself or one of its sub-organizations.")
         elif self.kind in (OrgKind.PARTNER, OrgKind.COUNTY) and self.parent_id:
             errors["parent"] = _("A %(kind)s has no parent organization in our tree: leave the parent empty.") % {
                 "kind": OrgKind(self.kind).label
             }
-        elif allowed_parents and not self.parent_id:
-            errors["parent"] = _("Choose the parent organization this one belongs to.")
-        elif allowed_parents and self.parent.kind not in allowed_parents:
-            errors["parent"] = _("A %(kind)s belongs under a %(parents)s, not under a %(parent)s.") % {
-                "kind": OrgKind(self.kind).label,
-                "parents": "、".join(str(OrgKind(k).label) for k in allowed_parents),
-                "parent": OrgKind(self.parent.kind).label,
-            }
+        elif allowed_parents:
+            if self.parent is None:
+                errors["parent"] = _("Choose the parent organization this one belongs to.")
+            elif self.parent.kind not in allowed_parents:
+                errors["parent"] = _("A %(kind)s belongs under a %(parents)s, not under a %(parent)s.") % {
+                    "kind": OrgKind(self.kind).label,
+                    "parents": "、".join(str(OrgKind(k).label) for k in allowed_parents),
+                    "parent": OrgKind(self.parent.kind).label,
+                }
         if (
             self.kind == OrgKind.COUNTY
             and Organization.objects.filter(kind=OrgKind.COUNTY).exclude(pk=self.pk).exists()

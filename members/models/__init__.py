@@ -449,7 +449,7 @@ class Outflow(models.Model):
             )
         if self.departure_date and self.member_id and self.departure_date < self.member.birth_date:
             errors["departure_date"] = _("The departure date is before the member's birth date. Check the year.")
-        if self.flowing_org_id and self.flowing_org.kind != "flowing":
+        if self.flowing_org is not None and self.flowing_org.kind != "flowing":
             errors["flowing_org"] = _("Choose a flowing organization.")
         if errors:
             raise ValidationError(errors)

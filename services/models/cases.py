@@ -241,7 +241,7 @@ class ServiceCase(models.Model):
 
     @property
     def beneficiary(self) -> str:
-        return self.member.name if self.member_id else self.beneficiary_name
+        return self.member.name if self.member is not None else self.beneficiary_name
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
