@@ -1,12 +1,13 @@
 """Recording activities with their attendance and photos, and keeping each member's last organizational life in step."""
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from activities.models import ATTENDED, NOT_ORGANIZATIONAL_LIFE, Activity, ActivityPhoto, Attendance
+from activities.models import ATTENDED, NOT_ORGANIZATIONAL_LIFE, Activity, ActivityPhoto, Attendance, AttendanceStatus
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, User
 from members.models import Member
@@ -75,13 +76,14 @@ def save_activity(
     removed_photos = list(activity.photos.filter(pk__in=photo_ids))
     for photo in removed_photos:
         storage, stored = photo.image.storage, photo.image.name
+        assert stored is not None  # a photo read from its row has a name: the column is NOT NULL
         photo.delete()
         # The file goes only once the deletion is committed: a rolled-back save keeps its photos.
-        transaction.on_commit(lambda storage=storage, name=stored: storage.delete(name))
+        transaction.on_commit(partial(storage.delete, stored))
     added_photos = [ActivityPhoto.objects.create(activity=activity, image=upload) for upload in photos]
 
     totals = Attendance.objects.filter(activity=activity).values_list("status")
-    counts = {status: 0 for status, _label in Attendance._meta.get_field("status").choices}
+    counts = {status: 0 for status in AttendanceStatus.values}  # the choices of Attendance.status, in their order
     for (status,) in totals:
         counts[status] += 1
     note = " ".join(f"{status}={n}" for status, n in counts.items())

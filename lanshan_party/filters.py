@@ -22,9 +22,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, queryset in self.scoped_dropdowns.items():
             self.filters[name].queryset = queryset
         for filter_ in self.filters.values():
-            queryset = getattr(filter_, "queryset", None)
-            if isinstance(queryset, QuerySet):
-                filter_.queryset = restrict(queryset, user)
+            choices = getattr(filter_, "queryset", None)
+            if isinstance(choices, QuerySet):
+                filter_.queryset = restrict(choices, user)
 
 
 def restrict(queryset: QuerySet, user: Any) -> QuerySet:

@@ -136,7 +136,8 @@ class UserFormBase(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organization = self.fields["organization"]
-        assert isinstance(organization, forms.ModelChoiceField)  # what a ModelForm makes of a ForeignKey
+        # What a ModelForm makes of a ForeignKey: a ModelChoiceField over all rows of the related model.
+        assert isinstance(organization, forms.ModelChoiceField) and organization.queryset is not None
         organizations = organization.queryset.model.objects  # the Organization model, named by the User model only
         organization.queryset = organizations.visible_to(user).in_tree().active()
         organization.required = True

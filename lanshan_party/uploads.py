@@ -118,13 +118,14 @@ class RandomName:
 
 def serve(field_file: FieldFile, download_name: str, *, inline: bool = True) -> FileResponse:
     """Send a stored upload to a user the calling view has already checked. Missing on disk: 404."""
-    if not field_file:
+    name = field_file.name
+    if not name:  # an empty file field (what `not field_file` tests)
         raise Http404
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    suffix = PurePath(field_file.name).suffix.lower()
+    suffix = PurePath(name).suffix.lower()
     content_type = mimetypes.types_map.get(suffix, "application/octet-stream")
     response = FileResponse(
         handle, as_attachment=not inline, filename=f"{download_name}{suffix}", content_type=content_type
