@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
@@ -76,6 +76,34 @@ class ScopedFormMixin:
                     choices = choices | field.queryset.filter(pk__in=ids)
                 field.queryset = choices
         return form
+
+
+def add_errors(form: Any, error: ValidationError) -> None:
+    """A workflow's ValidationError on the form: at the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class WorkflowFormMixin:
+    """A form page whose valid form runs a workflow (`perform`, e.g. an actions.py function). What the workflow refuses
+    is shown on the form, in the same words, and nothing is saved; otherwise `succeeded` says so and moves on."""
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def succeeded(self, form: Any, result: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        return self.succeeded(form, result)
 
 
 class OutOfScope(Exception):

@@ -29,6 +29,7 @@ from lanshan_party.views import (
     RoleRequiredMixin,
     ScopedListView,
     ScopedQuerysetMixin,
+    WorkflowFormMixin,
 )
 from members import actions, census
 from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter, search_token
@@ -197,7 +198,7 @@ class MemberRevealView(ScopedQuerysetMixin, View):
         return render(request, template, {"member": member, "revealed": True})
 
 
-class OutflowRegisterView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+class OutflowRegisterView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """Register a departure for a member who is at home."""
 
     model = Member
@@ -230,19 +231,17 @@ class OutflowRegisterView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(member=self.member, **kwargs)
 
-    def form_valid(self, form: OutflowForm) -> HttpResponse:
-        try:
-            actions.register_outflow(
-                self.member, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: OutflowForm) -> Any:
+        return actions.register_outflow(
+            self.member, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
+        )
+
+    def succeeded(self, form: OutflowForm, result: Any) -> HttpResponse:
         messages.success(self.request, _("Departure registered for %(name)s.") % {"name": self.member})
         return redirect(self.member)
 
 
-class OutflowUpdateView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+class OutflowUpdateView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """Correct the whereabouts of an open outflow without changing its status."""
 
     model = Outflow
@@ -266,14 +265,12 @@ class OutflowUpdateView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(member=self.member, outflow=self.outflow, **kwargs)
 
-    def form_valid(self, form: OutflowForm) -> HttpResponse:
-        try:
-            actions.update_whereabouts(
-                self.outflow, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: OutflowForm) -> Any:
+        return actions.update_whereabouts(
+            self.outflow, by=self.request.user, note=form.cleaned_data["note"], **form.outflow_fields()
+        )
+
+    def succeeded(self, form: OutflowForm, result: Any) -> HttpResponse:
         messages.success(self.request, _("Whereabouts updated."))
         return redirect(self.member)
 
@@ -289,7 +286,7 @@ STEP_LABELS = {
 }
 
 
-class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+class OutflowTransitionView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """One step of the outflow workflow (report, return, transfer, lose, find, close)."""
 
     model = Outflow
@@ -317,24 +314,14 @@ class OutflowTransitionView(PageTitleMixin, ScopedQuerysetMixin, FormView):
             outflow=self.outflow, member=self.outflow.member, event_label=OutflowEventKind(self.event).label, **kwargs
         )
 
-    def form_valid(self, form: TransitionForm) -> HttpResponse:
+    def perform(self, form: TransitionForm) -> Any:
         data = form.cleaned_data
         extra = {"cause": data["cause"]} if self.event == "lose" else {}
-        try:
-            actions.STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
+        return actions.STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
+
+    def succeeded(self, form: TransitionForm, result: Any) -> HttpResponse:
         messages.success(self.request, _("%(event)s: recorded.") % {"event": OutflowEventKind(self.event).label})
         return redirect(self.outflow.member)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ------------------------------------------------------------------------------------------- census
@@ -454,7 +441,7 @@ class CensusTaskListView(LedgerExportMixin, ScopedListView):
         return super().get_queryset().order_by(F("answered_at").desc(nulls_first=True), "member__name", "pk")
 
 
-class CensusTaskAnswerView(PageTitleMixin, ScopedQuerysetMixin, FormView):
+class CensusTaskAnswerView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """Record what was found about one member; the outflow follows through the outflow workflow."""
 
     model = CensusTask
@@ -477,22 +464,20 @@ class CensusTaskAnswerView(PageTitleMixin, ScopedQuerysetMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(task=self.task, member=self.task.member, **kwargs)
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def perform(self, form: Any) -> Any:
         data = form.cleaned_data
-        try:
-            census.record_result(
-                self.task,
-                by=self.request.user,
-                contacted=data["contacted"],
-                channel=data.get("channel", ""),
-                result=data["result"],
-                note=data.get("note", ""),
-                lost_cause=data.get("lost_cause", ""),
-                whereabouts=form.whereabouts(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
+        return census.record_result(
+            self.task,
+            by=self.request.user,
+            contacted=data["contacted"],
+            channel=data.get("channel", ""),
+            result=data["result"],
+            note=data.get("note", ""),
+            lost_cause=data.get("lost_cause", ""),
+            whereabouts=form.whereabouts(),
+        )
+
+    def succeeded(self, form: Any, result: Any) -> HttpResponse:
         messages.success(self.request, _("Saved the census result for %(member)s.") % {"member": self.task.member})
         following = (
             CensusTask.objects.visible_to(self.request.user)
