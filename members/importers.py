@@ -75,8 +75,6 @@ class OutflowRowForm(RowFormMixin, OutflowForm):
         )
 
 
-
-
 MEMBER_FIELDS = [name for name in MemberForm.Meta.fields if name != "tags"]
 OUTFLOW_FIELDS = list(OutflowForm.Meta.fields)
 OPEN = (OutflowStatus.REGISTERED, OutflowStatus.REPORTED, OutflowStatus.LOST)
@@ -333,8 +331,7 @@ class MemberImporter(RowImporter):
         snapshot = audit.snapshot(current, OUTFLOW_FIELDS) if current is not None else {}
         outflow.member = plan.form.instance  # the birth-date check reads it; no query
         values = {
-            name: "" if name == "partner_contact_phone" else as_input(getattr(outflow, name))
-            for name in OUTFLOW_FIELDS
+            name: "" if name == "partner_contact_phone" else as_input(getattr(outflow, name)) for name in OUTFLOW_FIELDS
         }
         values.update({name: value for name, value in given.items() if name in values})
         flowing = dict(self.flowing)

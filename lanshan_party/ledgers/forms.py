@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from lanshan_party.forms import CrispyFormMixin
 from lanshan_party.ledgers.definitions import importable_ledgers
-from lanshan_party.ledgers.xlsx import LedgerFileError, check_workbook
+from lanshan_party.ledgers.reading import LedgerFileError, check_workbook
 from lanshan_party.models import LedgerFormat, User
 
 REASON_MIN = 4

@@ -28,15 +28,9 @@ from openpyxl.utils import get_column_letter
 from lanshan_party import audit
 from lanshan_party.ledgers import progress
 from lanshan_party.ledgers.definitions import CHOICE, LEDGERS, Ledger
+from lanshan_party.ledgers.reading import LedgerFileError, open_workbook, scan_workbook
 from lanshan_party.ledgers.sheets import CellReader, RawRow, data_rows, find_layout
-from lanshan_party.ledgers.xlsx import (
-    LedgerFileError,
-    SheetColumn,
-    neutralize,
-    open_workbook,
-    scan_workbook,
-    write_xlsx,
-)
+from lanshan_party.ledgers.xlsx import SheetColumn, neutralize, write_xlsx
 from lanshan_party.models import AuditAction, ImportBatch, ImportRow, ImportStatus
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from lanshan_party.ledgers.definitions import BOOL, CHOICE, DATE, ID_NUMBER, PHONE, SERIAL, Column, Ledger
-from lanshan_party.ledgers.xlsx import LedgerFileError, unneutralize
+from lanshan_party.ledgers.reading import LedgerFileError
+from lanshan_party.ledgers.xlsx import unneutralize
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for in the first rows (a title row may come first)
 

@@ -9,13 +9,10 @@ import zipfile
 import openpyxl
 import pytest
 
+from lanshan_party.ledgers.reading import LedgerFileError, Limits, check_workbook, scan_workbook
 from lanshan_party.ledgers.xlsx import (
-    LedgerFileError,
-    Limits,
     SheetColumn,
-    check_workbook,
     neutralize,
-    scan_workbook,
     unneutralize,
     write_csv,
     write_xlsx,
