@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.scoping import within_scope
-from members.models import Member
+from members.models.members import Member
 from organizations.models import Organization
 
 if TYPE_CHECKING:

@@ -1,0 +1,305 @@
+"""Party members (党员) and their tags: who they are, where their organizational relationship is, and the six-month rule."""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lanshan_party.personal_data import (
+    EncryptedCharField,
+    Undecryptable,
+    blind_index,
+    id_birth_date,
+    id_gender,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+)
+from lanshan_party.scoping import within_scope, within_subtree
+from organizations.models import Organization
+
+if TYPE_CHECKING:
+    from lanshan_party.models import User
+
+# Away this long without the relationship transferred → prompt to transfer (应转尽转).
+from members.models.choices import OutflowStatus
+
+TRANSFER_PROMPT_MONTHS = 6
+
+# The six-month rule (连续六个月不参加组织生活): months without organizational life at which the member's
+# secretary is warned. At six the Party constitution treats the member as having left (自行脱党).
+LIFE_WARNING_MONTHS = (3, 5, 6)
+LIFE_LEVEL_LABELS = {3: _("3 to 5 months"), 5: _("5 to 6 months"), 6: _("6 months and more")}
+
+
+def months_ago(months: int, today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    # Clamp the day for short months (31 August minus 6 months is 28/29 February).
+    for day in (today.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Category(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class Standing(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    SUSPENDED = "suspended", _("Membership suspended")
+    EXPELLED = "expelled", _("No longer a member")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior middle school")
+    SENIOR = "senior", _("Senior high school")
+    VOCATIONAL = "vocational", _("Secondary vocational")
+    COLLEGE = "college", _("College")
+    BACHELOR = "bachelor", _("Bachelor")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class Tag(models.Model):
+    """A member tag (标签) such as 困难党员, 村后备力量 or 两代表一委员."""
+
+    name = models.CharField(_("tag name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def needs_transfer_q(today: datetime.date | None = None) -> Q:
+    """Away at least six months with the relationship not transferred: prompt to transfer (应转尽转)."""
+    return Q(
+        current_outflow__departure_date__lte=months_ago(TRANSFER_PROMPT_MONTHS, today),
+        current_outflow__relationship_transferred=False,
+    )
+
+
+def no_life_since_q(day: datetime.date) -> Q:
+    """No organizational life after `day`. A member never seen at one counts from the day they were entered
+    in the platform, so a newly entered member is not warned at once."""
+    next_midnight = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    return Q(last_life_on__lte=day) | Q(last_life_on__isnull=True, created_at__lt=next_midnight)
+
+
+def life_band_q(months: int, today: datetime.date | None = None, *, whole: bool = False) -> Q:
+    """Members at warning level `months`: at least that long without organizational life but not yet at the
+    next level (or, with whole=True, at that level or any later one)."""
+    condition = no_life_since_q(months_ago(months, today))
+    later = [level for level in LIFE_WARNING_MONTHS if level > months]
+    if later and not whole:
+        condition &= ~no_life_since_q(months_ago(later[0], today))
+    return condition
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user: "User") -> "MemberQuerySet":
+        """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
+        return within_scope(self, user, "home_branch", "flowing_org")
+
+    def in_subtree(self, path: str) -> "MemberQuerySet":
+        """Members of an organization subtree (the same ties as visible_to), e.g. for an organization's page."""
+        return within_subtree(self, path, "home_branch", "flowing_org")
+
+    def search(self, text: str) -> "MemberQuerySet":
+        """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
+        from lanshan_party.personal_data import normalize_id_number, normalize_phone
+
+        # No name, ID number or phone holds a NUL, and PostgreSQL refuses one in a query (a 500): it is dropped.
+        text = (text or "").replace("\x00", "").strip()
+        if not text:
+            return self
+        from members.filters import search_hash
+
+        hashed = search_hash(text)  # a full number as it travels in URLs (members.filters.search_token)
+        if hashed is not None:
+            return self.filter(**{hashed[0]: hashed[1]})
+        condition = Q(name__icontains=text)
+        condition |= Q(id_number_hash=blind_index(normalize_id_number(text)))
+        try:
+            phone = normalize_phone(text)
+        except ValidationError:
+            phone = ""
+        if phone:
+            condition |= Q(phone_hash=blind_index(phone))
+        return self.filter(condition)
+
+    def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
+        return self.filter(needs_transfer_q(today))
+
+    def life_warnings(self, level: int | None = None, today: datetime.date | None = None) -> "MemberQuerySet":
+        """Members at a six-month-rule warning level (3, 5, or 6 meaning six months and more), or at any level."""
+        return self.filter(standing=Standing.NORMAL).filter(
+            life_band_q(level or LIFE_WARNING_MONTHS[0], today, whole=not level)
+        )
+
+    def life_warning_counts(self, today: datetime.date | None = None) -> dict[int, int]:
+        """{3: n, 5: n, 6: n}: members at each warning level, in one query."""
+        totals = self.filter(standing=Standing.NORMAL).aggregate(
+            **{f"level_{months}": Count("id", filter=life_band_q(months, today)) for months in LIFE_WARNING_MONTHS}
+        )
+        return {months: totals[f"level_{months}"] for months in LIFE_WARNING_MONTHS}
+
+    def summary(self) -> dict[str, int]:
+        """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred."""
+        return self.aggregate(
+            total=Count("id"),
+            away=Count("id", filter=Q(current_outflow__isnull=False)),
+            reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
+            lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
+            needs_transfer=Count("id", filter=needs_transfer_q()),
+        )
+
+    def count_by(self, field: str) -> dict[int | None, int]:
+        """{value of field: number of members}, e.g. per home branch, as one grouped query."""
+        return dict(self.order_by().values_list(field).annotate(n=Count("id")))
+
+
+class Member(models.Model):
+    """A Party member (党员) of the county, with exactly one home branch (组织关系所在党支部)."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"))
+    id_number = EncryptedCharField(_("citizen ID number"))
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = EncryptedCharField(_("phone"), blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    joined_on = models.DateField(_("joined the Party"), null=True, blank=True)
+    full_member_on = models.DateField(_("became full member"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.FULL)
+    standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices, default=Standing.NORMAL)
+    household_township = models.CharField(_("household township"), max_length=30, blank=True)
+    household_village = models.CharField(_("household village / community"), max_length=30, blank=True)
+    home_branch = models.ForeignKey(
+        Organization, verbose_name=_("home branch"), on_delete=models.PROTECT, related_name="home_members"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="members")
+    note = models.TextField(_("note"), blank=True)
+    # The latest activity the member attended in person or online, kept by activities.actions from attendance:
+    # the six-month rule reads it on every warnings page, so it is a column, not an aggregate over attendance.
+    last_life_on = models.DateField(_("last organizational life"), null=True, blank=True, editable=False)
+    # The open outflow, kept by the outflow workflow functions so lists and scoping need no subquery.
+    # While away: the flowing organization that manages the member (copied from the open outflow by the
+    # workflow), so scoping is an indexed IN on this table rather than an OR across joins.
+    flowing_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("flowing organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="flowing_members",
+        editable=False,
+    )
+    current_outflow = models.OneToOneField(
+        "Outflow",
+        verbose_name=_("current outflow"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"]), models.Index(fields=["last_life_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The hash is what uniqueness and search rely on: it must always be of the normalized value.
+        # A value that could not be decrypted keeps its hash; writing the value itself is refused by its field.
+        if not isinstance(self.id_number, Undecryptable):
+            self.id_number = normalize_id_number(self.id_number)
+            self.id_number_hash = blind_index(self.id_number)
+        if not isinstance(self.phone, Undecryptable):
+            self.phone_hash = blind_index(self.phone) if self.phone else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:member_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.id_number and len(self.id_number) == 18:
+            if self.birth_date and self.birth_date != id_birth_date(self.id_number):
+                errors["birth_date"] = _(
+                    "The birth date does not match the ID number, which says %(date)s. Correct one of them."
+                ) % {"date": id_birth_date(self.id_number).isoformat()}
+            if self.gender and self.gender != id_gender(self.id_number):
+                errors["gender"] = _(
+                    "The gender does not match the ID number, whose 17th digit says %(gender)s. Correct one of them."
+                ) % {"gender": Gender(id_gender(self.id_number)).label}
+        if self.home_branch_id and self.home_branch.kind not in ("village", "community"):
+            errors["home_branch"] = _("The home branch must be a village or community branch.")
+        if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
+            errors["joined_on"] = _("The date of joining the Party is before the birth date.")
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors["full_member_on"] = _("The date of becoming a full member is before the date of joining.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def life_clock_from(self) -> datetime.date:
+        """The day the six-month rule counts from: the last organizational life, else the day of entry."""
+        return self.last_life_on or timezone.localtime(self.created_at).date()
+
+    def life_warning_level(self, today: datetime.date | None = None) -> int | None:
+        """The six-month-rule warning level (3, 5 or 6) the member is at, or None; the same rule as life_band_q."""
+        if self.standing != Standing.NORMAL:
+            return None
+        for months in reversed(LIFE_WARNING_MONTHS):
+            if self.life_clock_from <= months_ago(months, today):
+                return months
+        return None
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
