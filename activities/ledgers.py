@@ -28,6 +28,7 @@ ACTIVITIES = register(
         key="activities",
         title=_("Organizational life ledger"),
         list_url="activities:activity_list",
+        view="activities.views.ActivityListView",
         select_related=("organization",),
         defer=("organization__contact_phone",),
         prefetch_related=(

@@ -16,9 +16,10 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     scoped_dropdowns: dict[str, QuerySet] = {}
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        user = self.request.user
+        # An export job passes its user; a page passes its request.
+        user = user if user is not None else self.request.user
         for name, queryset in self.scoped_dropdowns.items():
             self.filters[name].queryset = queryset
         for filter_ in self.filters.values():

@@ -48,9 +48,12 @@ class ScopedQuerysetMixin:
     """Every object a view reaches comes from `Model.objects.visible_to(user)`: outside it is a 404."""
 
     model: type[models.Model]
+    # Whose scope: the signed-in user, or the user an export job runs for (a job has no request).
+    scope_user: Any = None
 
     def get_queryset(self) -> models.QuerySet:
-        return self.model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+        user = self.scope_user or self.request.user  # type: ignore[attr-defined]
+        return self.model._default_manager.visible_to(user)  # type: ignore[attr-defined]
 
 
 class ScopedFormMixin:

@@ -1,24 +1,12 @@
 """The member list's filters: every dropdown lists only what the user may see; a full ID number or phone searched
-for travels as a keyed-hash token (see search_token), never in clear."""
-
-import re
+for travels as a keyed-hash token (lanshan_party.personal_data.search_token), never in clear."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.filters import ScopedFilterSet
-from lanshan_party.personal_data import (
-    blind_index,
-    mask_id_number,
-    mask_phone,
-    normalize_id_number,
-    normalize_phone,
-)
-from lanshan_party.scoping import within_subtree
 from members.models import (
     CampaignStatus,
     Category,
@@ -39,49 +27,6 @@ STATUS_CHOICES = [
     (OutflowStatus.LOST.value, OutflowStatus.LOST.label),
     (NOT_AWAY, _("Not away")),
 ]
-
-# ---------------------------------------------------------------- searching by a full ID number or phone
-
-# "id:431127********1234:<HMAC>": what a search for a full ID number (or "phone:…" for a phone) becomes before it goes
-# into a URL, so that the number is never in an address, an access log, an export's stored query or its title. The
-# masked part is only for showing what was searched; the HMAC (the blind index the database matches) finds the member.
-TOKEN = re.compile(r"^(id|phone):([0-9X*]{1,20}):([0-9a-f]{64})$")
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-_DIGITS = re.compile(r"^[\d\s()+-]+$")
-HASH_FIELDS = {"id": "id_number_hash", "phone": "phone_hash"}
-
-
-def search_token(text: str) -> str:
-    """The text as it may go into a URL: a full ID number or phone as a token, anything else unchanged."""
-    text = (text or "").strip()
-    if TOKEN.match(text):
-        return text
-    number = normalize_id_number(text)
-    if _ID_NUMBER.match(number):
-        return f"id:{mask_id_number(number)}:{blind_index(number)}"
-    if _DIGITS.match(text) and sum(c.isdigit() for c in text) >= 7:
-        try:
-            phone = normalize_phone(text)
-        except ValidationError:
-            return text
-        if phone:
-            return f"phone:{mask_phone(phone)}:{blind_index(phone)}"
-    return text
-
-
-def search_hash(text: str) -> tuple[str, str] | None:
-    """(member field, hash) of a search token; None for plain text."""
-    match = TOKEN.match((text or "").strip())
-    return (HASH_FIELDS[match[1]], match[3]) if match else None
-
-
-def describe_search(text: str) -> str:
-    """What was searched, as a title row or the export history may show it: a full number masked."""
-    match = TOKEN.match(search_token(text))
-    if match is None:
-        return text
-    label = gettext("ID number") if match[1] == "id" else gettext("phone")
-    return f"{label} {match[2]}"
 
 
 class PersonalSearchMixin:
@@ -182,7 +127,7 @@ class CensusTaskFilter(PersonalSearchMixin, ScopedFilterSet):
         return queryset.filter(member__in=Member.objects.search(value))
 
     def in_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
-        return within_subtree(queryset, value.path, "organization", "home_branch")
+        return queryset.in_subtree(value.path)
 
 
 class CampaignFilter(ScopedFilterSet):

@@ -21,6 +21,7 @@ from activities.views import NEXT_STEPS
 from lanshan_party import audit
 from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import AuditAction
+from lanshan_party.personal_data import search_token
 from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
@@ -32,7 +33,7 @@ from lanshan_party.views import (
     WorkflowFormMixin,
 )
 from members import actions, census
-from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter, search_token
+from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter
 from members.forms import CampaignForm, CensusResultForm, MemberForm, OutflowForm, RevealForm, TransitionForm
 from members.models import (
     LIFE_LEVEL_LABELS,
@@ -147,7 +148,7 @@ class MemberSearchView(View):
 
 class SearchRedirectView(View):
     """Where the filter form of a list searching members by full ID number or phone is posted: the number becomes a
-    keyed-hash token (members.filters.search_token) and the browser is sent back to the list with it, so the number
+    keyed-hash token (lanshan_party.personal_data.search_token) and the browser is sent back to the list with it, so the number
     is in no URL, access log, stored export query or title. Names and other filters go through unchanged."""
 
     def post(self, request: HttpRequest) -> HttpResponse:

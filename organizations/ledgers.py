@@ -11,6 +11,7 @@ ORGANIZATIONS = register(
         key="organizations",
         title=_("Party organization ledger"),
         list_url="organizations:organization_ledger",
+        view="organizations.views.OrganizationLedgerView",
         select_related=("parent",),
         defer=("parent__contact_phone",),
         importer="organizations.importers.OrganizationImporter",

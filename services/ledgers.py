@@ -10,6 +10,7 @@ SERVICE_CASES = register(
         key="service_cases",
         title=_("Service ledger"),
         list_url="services:servicecase_list",
+        view="services.views.ServiceCaseListView",
         select_related=("organization", "member", "service_item", "handled_by"),
         defer=("organization__contact_phone", "member__id_number", "member__phone", "handled_by__mobile"),
         columns=(

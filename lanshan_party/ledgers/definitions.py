@@ -79,6 +79,8 @@ class Ledger:
     title: Promise  # the ledger's name: sheet, file name and pages
     columns: tuple[Column, ...]
     list_url: str  # URL name of the list page it is exported from; command-line exports start there too
+    # Dotted path of that page's view (with LedgerExportMixin): an export job rebuilds the page's rows through it.
+    view: str = ""
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str | Prefetch, ...] = ()
     # Columns the rows carry but the ledger never reads; encrypted ones especially, which cost a decryption each.

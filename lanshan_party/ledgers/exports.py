@@ -18,10 +18,9 @@ from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from lanshan_party import audit
 from lanshan_party.ledgers import progress, tasks
@@ -30,6 +29,7 @@ from lanshan_party.ledgers.forms import ExportForm
 from lanshan_party.ledgers.xlsx import write_csv, write_xlsx
 from lanshan_party.middleware import client_ip
 from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportStatus, LedgerFormat
+from lanshan_party.personal_data import describe_search, search_token
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +64,23 @@ class LedgerExportMixin:
         }
         return context
 
-    def ledger_rows(self) -> QuerySet:
-        """The page's rows: its scoped queryset through its filters, ordered by its table's sort."""
-        view: Any = self
-        filterset = view.get_filterset(view.get_filterset_class())
+    @classmethod
+    def export_rows(cls, user: Any, query: QueryDict) -> tuple[QuerySet, str]:
+        """The page's rows for this user and query string, as the page lists them (scoped queryset, filters, the
+        table's sort) without its pagination, and its filters in words. No request: an export job calls this too."""
+        view: Any = cls()
+        view.scope_user, view.args, view.kwargs = user, (), {}
+        queryset = view.get_queryset()
+        filterset = view.get_filterset_class()(query or None, queryset=queryset, user=user)
         if not filterset.is_bound or filterset.is_valid() or not view.get_strict():
             rows = filterset.qs
         else:
             rows = filterset.queryset.none()
         table = view.get_table_class()(data=rows, **view.get_table_kwargs())
-        RequestConfig(view.request, paginate=False).configure(table)
-        self.ledger_description = describe(filterset, table)
-        return table.data.data
+        sort = query.get(table.prefixed_order_by_field)
+        if sort:
+            table.order_by = sort  # as django-tables2's RequestConfig does from the page's query string
+        return table.data.data, describe(filterset, table)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = ExportForm(request.POST, user=request.user)
@@ -84,21 +89,21 @@ class LedgerExportMixin:
                 for error in errors:
                     messages.error(request, error)
             return redirect(request.get_full_path())
-        rows = self.ledger_rows()
+        rows, description = type(self).export_rows(request.user, request.GET)
         job = ExportJob.objects.create(
             user=request.user,
             ledger=self.ledger,
             format=form.cleaned_data["format"],
             source=request.path,
             query=safe_query(request.GET),
-            filters=self.ledger_description,
+            filters=description,
             masked=not form.cleaned_data["full"],
             reason=form.cleaned_data["reason"],
             ip=client_ip(request),
             total=rows.count(),
         )
         if job.total <= settings.LEDGER_EXPORT_SYNC_ROWS:
-            run(job.pk)
+            run(job.pk, rows=rows)  # the rows just filtered: not filtered again
             job.refresh_from_db()
             if job.status == ExportStatus.DONE:
                 return download(job)
@@ -110,8 +115,6 @@ class LedgerExportMixin:
 def safe_query(query: QueryDict) -> str:
     """The page's query string as the job keeps it: a full ID number or phone searched for (a link typed by hand)
     kept only as its keyed-hash token, like the search form sends it."""
-    from members.filters import search_token
-
     safe = query.copy()
     if "q" in safe:
         safe.setlist("q", [search_token(value) for value in safe.getlist("q")])
@@ -149,8 +152,6 @@ def _display(field: Any, value: Any) -> str:
     if isinstance(value, models.Model):
         return getattr(value, "display_name", None) or str(value)
     if isinstance(value, str) and not getattr(field, "choices", None):
-        from members.filters import describe_search
-
         return describe_search(value)  # a full ID number or phone searched for, masked
     choices = getattr(field, "choices", None)
     if choices is not None:
@@ -161,31 +162,23 @@ def _display(field: Any, value: Any) -> str:
 # ---------------------------------------------------------------- the job
 
 
-def source_rows(job: ExportJob) -> tuple[QuerySet, str]:
-    """Rebuild the rows of the page the export was asked from, as that page shows them to the job's user, and its
-    filters in words."""
-    try:
-        match = resolve(job.source)
-    except Resolver404:
-        raise ExportError(f"{job.source} is not a page") from None
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None or not issubclass(view_class, LedgerExportMixin) or view_class.ledger != job.ledger:
-        raise ExportError(f"{job.source} does not export the {job.ledger} ledger")
-    request = HttpRequest()
-    request.method = "GET"
-    request.path = request.path_info = job.source
-    request.GET = QueryDict(job.query)
-    request.user = job.user
-    request.META = {"REMOTE_ADDR": job.ip or "", "SERVER_NAME": "ledger-export", "SERVER_PORT": "80"}
-    view = view_class()
-    view.setup(request, *match.args, **match.kwargs)
-    rows = view.ledger_rows()
+def source_rows(job: ExportJob, rows: QuerySet | None = None) -> tuple[QuerySet, str]:
+    """The rows of the page the export was asked from, as that page shows them to the job's user (rebuilt from the
+    query string it kept, through the page's own declaration), ready to stream, and its filters in words."""
     ledger = LEDGERS[job.ledger]
+    description = job.filters
+    if rows is None:
+        if not ledger.view:
+            raise ExportError(f"the {job.ledger} ledger names no list page")
+        view_class = import_string(ledger.view)
+        if not issubclass(view_class, LedgerExportMixin) or view_class.ledger != job.ledger:
+            raise ExportError(f"{ledger.view} does not export the {job.ledger} ledger")
+        rows, description = view_class.export_rows(job.user, QueryDict(job.query))
     if ledger.select_related:
         rows = rows.select_related(*ledger.select_related)
     if ledger.defer:
         rows = rows.defer(*ledger.defer)
-    return rows.prefetch_related(None).prefetch_related(*ledger.prefetch_related), view.ledger_description
+    return rows.prefetch_related(None).prefetch_related(*ledger.prefetch_related), description
 
 
 def county_name() -> str:
@@ -204,10 +197,10 @@ def title_row(job: ExportJob, ledger: Ledger) -> str:
     return "　".join(parts)
 
 
-def write(job: ExportJob, target: IO[bytes], *, on_progress: Any = None) -> int:
+def write(job: ExportJob, target: IO[bytes], *, on_progress: Any = None, rows: QuerySet | None = None) -> int:
     """Stream the job's rows into target (xlsx or CSV); returns the number of rows. Constant memory at any size."""
     ledger = LEDGERS[job.ledger]
-    rows, filters = source_rows(job)
+    rows, filters = source_rows(job, rows)
     if not job.filters:
         job.filters = filters
     if not job.user.may_reveal:
@@ -299,9 +292,9 @@ def _beat(job_id: int, token: str, done: int) -> None:
         raise Superseded
 
 
-def run(job_id: int, token: str = "") -> str:
+def run(job_id: int, token: str = "", *, rows: QuerySet | None = None) -> str:
     """Run one export job: write its file, keep it for the history, audit it. A second delivery does nothing, and a
-    delivery after its worker died starts over."""
+    delivery after its worker died starts over. `rows`: the page's rows already filtered, when run inline."""
     token = token or f"inline-{uuid.uuid4().hex}"
     if not _claim(job_id, token):
         return "skipped"
@@ -309,7 +302,7 @@ def run(job_id: int, token: str = "") -> str:
     expire_files()
     try:
         with tempfile.TemporaryFile() as target:
-            job.row_count = write(job, target, on_progress=lambda done: _beat(job_id, token, done))
+            job.row_count = write(job, target, on_progress=lambda done: _beat(job_id, token, done), rows=rows)
             target.seek(0)
             with transaction.atomic():
                 if not ExportJob.objects.select_for_update().filter(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import (
+    search_hash,
     EncryptedCharField,
     Undecryptable,
     blind_index,
@@ -133,9 +134,7 @@ class MemberQuerySet(models.QuerySet):
         text = (text or "").replace("\x00", "").strip()
         if not text:
             return self
-        from members.filters import search_hash
-
-        hashed = search_hash(text)  # a full number as it travels in URLs (members.filters.search_token)
+        hashed = search_hash(text)  # a full number as it travels in URLs (lanshan_party.personal_data.search_token)
         if hashed is not None:
             return self.filter(**{hashed[0]: hashed[1]})
         condition = Q(name__icontains=text)

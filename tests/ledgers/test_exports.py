@@ -400,3 +400,39 @@ def test_the_census_result_ledger_holds_the_secretarys_own_answered_tasks_masked
     assert row["联系电话"] == mask_phone(county.yuan.phone)
     everything = rows_of(export(login(county.admin), "members:censustask_list", f"campaign={campaign.pk}"))
     assert len(everything) - 2 == 3
+
+
+def test_an_export_job_rebuilds_the_pages_rows_through_the_pages_declaration_without_a_request(
+    county, crowd, settings, monkeypatch
+):
+    settings.LEDGER_EXPORT_SYNC_ROWS = 0
+    export(login(county.branch), query=f"organization={county.huaguo.pk}&sort=-name")
+    job = ExportJob.objects.get()
+
+    import django.http
+
+    def no_request(*args, **kwargs):
+        raise AssertionError("an export job must not build a request")
+
+    monkeypatch.setattr(django.http.HttpRequest, "__init__", no_request)
+    rows, description = exports.source_rows(job)
+
+    expected = sorted([m.name for m in crowd] + ["袁芳伟"], reverse=True)
+    assert [member.name for member in rows] == expected
+    assert county.huaguo.name in description
+
+
+def test_an_export_within_the_request_filters_the_page_once(county, crowd, monkeypatch):
+    from members.views import MemberListView
+
+    calls = []
+    original = MemberListView.export_rows.__func__
+
+    def counted(cls, user, query):
+        calls.append(user)
+        return original(cls, user, query)
+
+    monkeypatch.setattr(MemberListView, "export_rows", classmethod(counted))
+    rows_of(export(login(county.branch)))
+
+    assert len(calls) == 1
