@@ -1,7 +1,5 @@
 """Organizational life: activities (活动) held by an organization, who attended them, their photos, and red packages (红色包裹)."""
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,13 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.scoping import within_scope
+from lanshan_party.scoping import ScopedQuerySet
 from lanshan_party.uploads import IMAGE_KINDS, RandomName, UploadValidator
 from members.models import Member
 from organizations.models import Organization
-
-if TYPE_CHECKING:
-    from lanshan_party.models import User
 
 
 class ActivityType(models.TextChoices):
@@ -57,10 +52,10 @@ class ThemeDayPart(models.TextChoices):
     PRACTICE = "practice", _("A practice")
 
 
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "ActivityQuerySet":
-        """Activities held by an organization in the user's subtree."""
-        return within_scope(self, user, "organization")
+class ActivityQuerySet(ScopedQuerySet):
+    """Visible: activities held by an organization in the user's subtree."""
+
+    organization_fks = ("organization",)
 
     def with_attendance(self) -> "ActivityQuerySet":
         """Each activity annotated with attended (present or online) and recorded counts, in the same query."""
@@ -196,10 +191,10 @@ class PackageChannel(models.TextChoices):
     ONLINE = "online", _("Sent online")
 
 
-class RedPackageQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "RedPackageQuerySet":
-        """Packages sent by an organization in the user's subtree, or to a member the user looks after."""
-        return within_scope(self, user, "organization", "member__home_branch", "member__flowing_org")
+class RedPackageQuerySet(ScopedQuerySet):
+    """Visible: packages sent by an organization in the user's subtree, or to a member the user looks after."""
+
+    organization_fks = ("organization", "member__home_branch", "member__flowing_org")
 
 
 class RedPackage(models.Model):

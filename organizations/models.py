@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import EncryptedCharField, mask_phone
-from lanshan_party.scoping import within_scope
+from lanshan_party.scoping import ScopedQuerySet, within_scope
 from lanshan_party.uploads import SCAN_KINDS, RandomName, UploadValidator
 
 if TYPE_CHECKING:
@@ -64,10 +64,10 @@ PROVINCES = (
 PROVINCE_CHOICES = [("", "---------")] + [(name, name) for name in PROVINCES]
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "OrganizationQuerySet":
-        """The user's subtree. Partner organizations sit outside our tree, so only county-level users see them."""
-        return within_scope(self, user)
+class OrganizationQuerySet(ScopedQuerySet):
+    """Visible: the user's subtree. Partner organizations sit outside our tree, so only county-level users see them."""
+
+    organization_fks = ()  # the rows are organizations themselves
 
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_active=True)
@@ -218,9 +218,8 @@ class Funding(models.TextChoices):
     COMMUNITY = "community", _("Community co-building")
 
 
-class StationQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "StationQuerySet":
-        return within_scope(self, user, "organization")
+class StationQuerySet(ScopedQuerySet):
+    organization_fks = ("organization",)
 
 
 class Station(models.Model):
@@ -278,8 +277,9 @@ def _today(today: datetime.date | None) -> datetime.date:
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "AgreementQuerySet":
         """Everything for county-level roles; otherwise the agreements covering a flowing organization in
-        the user's subtree. That match runs through the M2M table, so it is a subquery on agreement ids:
-        an agreement covering two organizations of the subtree is still one row."""
+        the user's subtree. Not a ScopedQuerySet: the match runs through the M2M table, so it is a subquery on
+        agreement ids (an agreement covering two organizations of the subtree is still one row), and county-level
+        roles also see drafts that cover no organization yet."""
         if user.is_authenticated and user.sees_everything:
             return self  # also drafts that cover no organization yet
         covering = within_scope(Agreement.objects.all(), user, "covered_organizations")

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.scoping import within_scope
+from lanshan_party.scoping import ScopedQuerySet
 from members.models.members import Member
 from organizations.models import Organization
 
@@ -30,7 +30,10 @@ class CampaignStatus(models.TextChoices):
 
 class CensusCampaignQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "CensusCampaignQuerySet":
-        """County-level users see every campaign; others those whose scope reaches their organization."""
+        """County-level users see every campaign; others those whose scope reaches their organization.
+
+        Not a ScopedQuerySet: a campaign covering the county reaches a branch secretary too, so the match is on
+        the covered organizations' ancestors as well as their subtree, through the M2M table."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         path = user.scope_path
@@ -109,10 +112,11 @@ class CensusStatus(models.TextChoices):
     RETURNED = "returned", _("Returned home")
 
 
-class CensusTaskQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "CensusTaskQuerySet":
-        """Tasks of members the user answers for: by the organization responsible at opening, or the home branch."""
-        return within_scope(self, user, "organization", "home_branch")
+class CensusTaskQuerySet(ScopedQuerySet):
+    """Visible: tasks of members the user answers for, by the organization responsible at opening or the home
+    branch."""
+
+    organization_fks = ("organization", "home_branch")
 
     def answered(self) -> "CensusTaskQuerySet":
         return self.filter(answered_at__isnull=False)

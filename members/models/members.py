@@ -1,7 +1,7 @@
 """Party members (党员) and their tags: who they are, where their organizational relationship is, and the six-month rule."""
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,15 +21,11 @@ from lanshan_party.personal_data import (
     mask_phone,
     normalize_id_number,
 )
-from lanshan_party.scoping import within_scope, within_subtree
+from lanshan_party.scoping import ScopedQuerySet
+from members.models.choices import OutflowStatus
 from organizations.models import Organization
 
-if TYPE_CHECKING:
-    from lanshan_party.models import User
-
 # Away this long without the relationship transferred → prompt to transfer (应转尽转).
-from members.models.choices import OutflowStatus
-
 TRANSFER_PROMPT_MONTHS = 6
 
 # The six-month rule (连续六个月不参加组织生活): months without organizational life at which the member's
@@ -117,14 +113,10 @@ def life_band_q(months: int, today: datetime.date | None = None, *, whole: bool 
     return condition
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "MemberQuerySet":
-        """Members whose home branch, or whose current flowing organization, is in the user's subtree."""
-        return within_scope(self, user, "home_branch", "flowing_org")
+class MemberQuerySet(ScopedQuerySet):
+    """Visible: members whose home branch, or whose current flowing organization, is in the user's subtree."""
 
-    def in_subtree(self, path: str) -> "MemberQuerySet":
-        """Members of an organization subtree (the same ties as visible_to), e.g. for an organization's page."""
-        return within_subtree(self, path, "home_branch", "flowing_org")
+    organization_fks = ("home_branch", "flowing_org")
 
     def search(self, text: str) -> "MemberQuerySet":
         """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""

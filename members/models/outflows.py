@@ -23,6 +23,7 @@ from members.models.members import TRANSFER_PROMPT_MONTHS, Member, months_ago
 
 class OutflowQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "OutflowQuerySet":
+        """Outflows of the members the user sees: the rule is the member's, applied as a subquery."""
         return self.filter(member__in=Member.objects.visible_to(user))
 
     def open(self) -> "OutflowQuerySet":

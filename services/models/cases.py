@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.scoping import within_scope, within_subtree
+from lanshan_party.scoping import ScopedQuerySet
 from members.models import Member
 from organizations.models import Organization
 
@@ -23,7 +23,7 @@ NEGATIVE_AMOUNT = _("The amount cannot be negative. Enter 0 or more, in yuan.")
 
 
 class ReadableByAllQuerySet(models.QuerySet):
-    """Reference data every signed-in user may read."""
+    """Reference data every signed-in user may read: tied to no organization, so not a ScopedQuerySet."""
 
     def visible_to(self, user: "User") -> Any:
         if not user.is_authenticated or not user.is_active:
@@ -106,13 +106,10 @@ class Outcome(models.TextChoices):
     UNRESOLVED = "unresolved", _("Not resolved")
 
 
-class ServiceCaseQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "ServiceCaseQuerySet":
-        """Cases rendered by an organization in the user's subtree."""
-        return within_scope(self, user, "organization")
+class ServiceCaseQuerySet(ScopedQuerySet):
+    """Visible: cases rendered by an organization in the user's subtree."""
 
-    def in_subtree(self, path: str) -> "ServiceCaseQuerySet":
-        return within_subtree(self, path, "organization")
+    organization_fks = ("organization",)
 
     def in_year(self, year: int | None) -> "ServiceCaseQuerySet":
         return self.filter(date__year=year) if year else self

@@ -1,7 +1,7 @@
 """Contribution: recognitions (表彰), representative posts (两代表一委员) and hometown projects (四个一 / 引雁回流)."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -11,12 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.scoping import within_scope, within_subtree
+from lanshan_party.scoping import ScopedQuerySet
 from members.models import Member
 from organizations.models import Organization
-
-if TYPE_CHECKING:
-    from lanshan_party.models import User
 
 # The Party was founded in 1921: no recognition or post of ours is older.
 EARLIEST_YEAR = 1921
@@ -36,14 +33,10 @@ class Level(models.TextChoices):
     TOWNSHIP = "township", _("Township")
 
 
-class MemberTiedQuerySet(models.QuerySet):
+class MemberTiedQuerySet(ScopedQuerySet):
     """Rows about one member: visible where the member is."""
 
-    def visible_to(self, user: "User") -> Any:
-        return within_scope(self, user, "member__home_branch", "member__flowing_org")
-
-    def in_subtree(self, path: str) -> Any:
-        return within_subtree(self, path, "member__home_branch", "member__flowing_org")
+    organization_fks = ("member__home_branch", "member__flowing_org")
 
 
 class RecognitionQuerySet(MemberTiedQuerySet):
@@ -160,12 +153,8 @@ class ProjectKind(models.TextChoices):
     ENRICHMENT = "enrichment", _("People enriched")
 
 
-class HometownProjectQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "HometownProjectQuerySet":
-        return within_scope(self, user, "organization")
-
-    def in_subtree(self, path: str) -> "HometownProjectQuerySet":
-        return within_subtree(self, path, "organization")
+class HometownProjectQuerySet(ScopedQuerySet):
+    organization_fks = ("organization",)
 
     def in_year(self, year: int | None) -> "HometownProjectQuerySet":
         return self.filter(started_on__year=year) if year else self

@@ -1,0 +1,118 @@
+"""Scoping is declared once per model: every model a user can reach names the foreign keys that tie its rows to
+organizations (lanshan_party.scoping.ScopedQuerySet), or is one of the few listed special rules, and what an
+organization's page shows of its subtree is what that organization's own users see."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from activities.models import RedPackage
+from lanshan_party.scoping import ScopedQuerySet
+from members import census
+from members.models import CensusCampaign, Holiday
+from organizations.models import Organization, Station
+from tests.factories import ActivityFactory
+from tests.services.factories import (
+    HometownProjectFactory,
+    RecognitionFactory,
+    RepresentativePostFactory,
+    ServiceCaseFactory,
+)
+
+# Models whose visibility is not "rows tied to organizations through these foreign keys", and why.
+SPECIAL_RULES = {
+    # Through the covered organizations (a many-to-many, so a subquery on ids); county roles also see drafts.
+    "organizations.Agreement",
+    # A campaign covering the county reaches a branch too: the covered organizations' ancestors count as well.
+    "members.CensusCampaign",
+    # The member's rule, applied as a subquery on members.
+    "members.Outflow",
+    # Reference data every signed-in user reads.
+    "services.ServiceItem",
+    # Per-user rules: accounts and the audit log for administrators, each user's own notifications and jobs.
+    "lanshan_party.User",
+    "lanshan_party.AuditEntry",
+    "lanshan_party.Notification",
+    "lanshan_party.ExportJob",
+    "lanshan_party.ImportBatch",
+}
+
+
+def reachable_models() -> list[type[models.Model]]:
+    """Every model a user can reach: the ones whose default manager has visible_to."""
+    return [model for model in apps.get_models() if hasattr(model._default_manager, "visible_to")]
+
+
+def is_declared(model: type[models.Model]) -> bool:
+    return issubclass(model._default_manager._queryset_class, ScopedQuerySet)
+
+
+DECLARED = sorted(model._meta.label for model in reachable_models() if is_declared(model))
+
+
+def test_every_model_users_reach_declares_its_organization_keys_or_is_a_listed_special_rule():
+    undeclared = {model._meta.label for model in reachable_models() if not is_declared(model)}
+
+    assert undeclared == SPECIAL_RULES
+
+
+def _leads_to_an_organization(model: type[models.Model], path: str) -> bool:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model is Organization
+
+
+@pytest.mark.parametrize("label", DECLARED)
+def test_each_declared_key_leads_to_an_organization(label):
+    model = apps.get_model(label)
+    keys = model._default_manager._queryset_class.organization_fks
+
+    if not keys:
+        assert model is Organization, "only organizations are tied to themselves"
+    for path in keys:
+        assert _leads_to_an_organization(model, path), f"{label}.{path}"
+
+
+def _one_of_each(county) -> None:
+    """Rows of every scoped model tied to different organizations of the test county."""
+    members = [county.yuan, county.qin, county.ma]  # away under Huadu, at home in 城东社区, away under Kunming
+    places = [county.huaguo, county.chengdong, county.zongshicun, county.huadu, county.kunming, county.tafeng]
+    for organization in places:
+        Station.objects.create(organization=organization, name=f"{organization.name}驿站", address="某路1号")
+        ActivityFactory(organization=organization)
+        ServiceCaseFactory(organization=organization, beneficiary_name="老乡")
+        HometownProjectFactory(organization=organization)
+    for member, sender in zip(members, [county.zongshicun, county.tafeng, county.huadu], strict=True):
+        RedPackage.objects.create(organization=sender, member=member, items="党章", sent_on=datetime.date(2026, 3, 1))
+        RecognitionFactory(member=member)
+        RepresentativePostFactory(member=member)
+    campaign = CensusCampaign.objects.create(
+        name="2026年春节流动党员摸排",
+        holiday=Holiday.SPRING_FESTIVAL,
+        year=2026,
+        starts_on=datetime.date(2026, 2, 3),
+        ends_on=datetime.date(2026, 3, 3),
+    )
+    campaign.organizations.add(county.committee)
+    census.open_campaign(campaign, by=county.county_staff)
+
+
+@pytest.mark.parametrize("label", DECLARED)
+def test_an_organizations_subtree_holds_the_same_rows_its_users_see(county, label):
+    _one_of_each(county)
+    manager = apps.get_model(label)._default_manager
+    everything = set(manager.all())
+    seen_by_somebody_partly = False
+
+    for user in county.users:
+        seen = set(manager.visible_to(user))
+        if user.sees_everything:
+            assert seen == everything, user.username
+            continue
+        assert seen == set(manager.in_subtree(user.organization.path)), user.username
+        seen_by_somebody_partly |= bool(seen) and seen != everything
+
+    # The comparison means something only if the county's rows are split between its organizations.
+    assert seen_by_somebody_partly, f"every persona sees all or nothing of {label}: add rows to _one_of_each"
