@@ -1,6 +1,7 @@
 """The request type of the application's own pages, whose user is always signed in."""
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from lanshan_party.models import User
 
@@ -11,3 +12,4 @@ class AuthenticatedHttpRequest(HttpRequest):
     documents it); at run time the request is Django's own."""
 
     user: User
+    htmx: HtmxDetails  # set on every request by django-htmx's HtmxMiddleware

@@ -16,13 +16,15 @@ from django.contrib import messages
 from django.core.files import File
 from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F, Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lanshan_party import audit
+from lanshan_party.http import AuthenticatedHttpRequest
 from lanshan_party.ledgers import progress, tasks
 from lanshan_party.ledgers.definitions import LEDGERS, Ledger
 from lanshan_party.ledgers.forms import ExportForm
@@ -34,7 +36,7 @@ from lanshan_party.personal_data import describe_search, search_token
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000  # rows fetched from the database at a time
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     LedgerFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     LedgerFormat.CSV: "text/csv; charset=utf-8",
 }
@@ -82,12 +84,12 @@ class LedgerExportMixin:
             table.order_by = sort  # as django-tables2's RequestConfig does from the page's query string
         return table.data.data, describe(filterset, table)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         form = ExportForm(request.POST, user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))  # an ErrorList yields its messages as str
             return redirect(request.get_full_path())
         rows, description = type(self).export_rows(request.user, request.GET)
         job = ExportJob.objects.create(

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from lanshan_party import audit
+from lanshan_party.http import AuthenticatedHttpRequest
 from lanshan_party.ledgers import exports, imports, progress, tasks
 from lanshan_party.ledgers.definitions import LEDGERS, importable_ledgers
 from lanshan_party.ledgers.filters import ExportJobFilter, ImportBatchFilter
@@ -51,6 +53,7 @@ class ExportListView(ScopedListView):
 class ExportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
     """One export: its progress while it runs (the status part is polled), then its download link."""
 
+    request: AuthenticatedHttpRequest
     model = ExportJob
     template_name = "ledgers/exportjob_detail.html"
 
@@ -87,7 +90,7 @@ def job_context(running: bool, done: int, total: int) -> dict[str, Any]:
 class ExportDownloadView(View):
     """A finished export's file, to the user who asked for it (and administrators); to anyone else it does not exist."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
         job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
         if job.status == ExportStatus.DONE and job.expires_at and job.expires_at < timezone.now():
             exports.expire_files()
@@ -126,6 +129,7 @@ class ImportCreateView(PageTitleMixin, FormView):
     scans and reads it (within size and time limits) while the page shows its progress, and nothing is saved until
     the user has seen the check and confirmed."""
 
+    request: AuthenticatedHttpRequest
     form_class = ImportUploadForm
     template_name = "ledgers/importbatch_form.html"
     page_title = gettext_lazy("Import a ledger")
@@ -159,6 +163,7 @@ class ImportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
     """The check of an uploaded ledger: what it would change and every fault at its row and column, then the confirm
     button; after the import, what it did. While a check or an import runs, the status part is polled."""
 
+    request: AuthenticatedHttpRequest
     model = ImportBatch
     template_name = "ledgers/importbatch_detail.html"
 
@@ -188,7 +193,8 @@ class ImportDetailView(PageTitleMixin, ScopedQuerysetMixin, DetailView):
             rows = ImportRow.objects.filter(batch=batch).order_by("row")
             page = Paginator(rows, ROWS_PER_PAGE).get_page(self.request.GET.get("rows"))
             for row in page:
-                row.described = [
+                # A display attribute for the preview template, not a field: the model does not declare it.
+                row.described = [  # type: ignore[attr-defined]
                     change for object_type, changes in row.changes.items() for change in describe(object_type, changes)
                 ]
             context["rows_page"] = page
@@ -203,7 +209,7 @@ def describe(object_type: str, changes: dict[str, Any]) -> list[tuple[str, str, 
     return audit.describe_changes(object_type, changes)
 
 
-def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
+def _own_batch(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     """Only the user who uploaded a ledger confirms or discards it: the import acts within their scope."""
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).filter(user=request.user), pk=pk)
     if not LEDGERS[batch.ledger].may_import(request.user):
@@ -212,7 +218,7 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 
 class ImportConfirmView(View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = _own_batch(request, pk)
         waiting = dict(
             ImportRow.objects.filter(batch=batch, needs_confirmation=True).values_list("row", "pk")[:MAX_LISTED_RENAMES]
@@ -252,7 +258,7 @@ class ImportConfirmView(View):
 class ImportRetryView(View):
     """Start a failed check or import again, from the uploaded file (the “Try again” button)."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = _own_batch(request, pk)
         if batch.status != ImportStatus.FAILED or not batch.file:
             messages.info(request, _("This ledger cannot be tried again. Upload it again from the import page."))
@@ -270,7 +276,7 @@ class ImportRetryView(View):
 class ExportRetryView(View):
     """Start a failed export again (the “Try again” button), for the user who asked for it."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         job = get_object_or_404(ExportJob.objects.visible_to(request.user).filter(user=request.user), pk=pk)
         if exports.retry(job):
             messages.success(request, _("The export starts again."))
@@ -280,7 +286,7 @@ class ExportRetryView(View):
 
 
 class ImportDiscardView(View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = _own_batch(request, pk)
         if ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(status=ImportStatus.CANCELLED):
             batch.file.delete(save=False)
@@ -293,7 +299,7 @@ class ImportDiscardView(View):
 class ImportMarkedView(View):
     """The uploaded workbook with its faulty cells marked, to whoever may see the import."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         if not batch.marked_file:
             raise Http404
@@ -310,7 +316,7 @@ class ImportMarkedView(View):
 class ImportTemplateView(View):
     """The empty ledger to fill in, in the official column order, with a sheet saying what each column takes."""
 
-    def get(self, request: HttpRequest, ledger: str) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, ledger: str) -> FileResponse:
         definition = LEDGERS.get(ledger)
         if definition is None or not definition.importable:
             raise Http404
