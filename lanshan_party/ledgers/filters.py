@@ -1,6 +1,7 @@
 """Filters of the export and import histories."""
 
 import django_filters
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.filters import ScopedFilterSet
@@ -8,7 +9,7 @@ from lanshan_party.ledgers.definitions import LEDGERS
 from lanshan_party.models import ExportJob, ExportStatus, ImportBatch, ImportStatus
 
 
-def ledger_choices() -> list[tuple[str, str]]:
+def ledger_choices() -> list[tuple[str, Promise]]:
     return [(ledger.key, ledger.title) for ledger in LEDGERS.values()]
 
 

@@ -1,6 +1,6 @@
 """The export form on list pages, the ledger upload form and the import confirmation."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -33,7 +33,8 @@ class ExportForm(forms.Form):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # a Form's clean() returns self.cleaned_data
+        cleaned = self.cleaned_data
         if cleaned.get("full"):
             if not self.user.may_reveal:
                 raise forms.ValidationError(
@@ -63,7 +64,9 @@ class ImportUploadForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ledger"].choices = [(ledger.key, ledger.title) for ledger in importable_ledgers(user)]
+        cast(forms.ChoiceField, self.fields["ledger"]).choices = [
+            (ledger.key, ledger.title) for ledger in importable_ledgers(user)
+        ]
         self.fields["file"].help_text = _(
             "An Excel workbook with the ledger's header row (any column order), at most %(size)s and %(rows)d rows. "
             "Nothing is saved until you have seen the check and confirmed."
@@ -90,4 +93,4 @@ class ConfirmImportForm(forms.Form):
 
     def __init__(self, *args: Any, renames: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["renames"].choices = [(row, row) for row in renames or []]
+        cast(forms.ChoiceField, self.fields["renames"]).choices = [(row, row) for row in renames or []]

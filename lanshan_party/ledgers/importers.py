@@ -7,7 +7,7 @@ organization, a duplicate ID number) comes from maps read once per import or onc
 """
 
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any
 
 from django import forms
@@ -86,7 +86,7 @@ class RowImporter:
         layout: Layout,
         file_name: str,
         *,
-        confirmed: set[tuple[int, int]] | frozenset = frozenset(),
+        confirmed: Set[tuple[int, int | None]] = frozenset(),
     ) -> None:
         self.ledger, self.user, self.layout, self.file_name = ledger, user, layout, file_name
         self.confirmed = confirmed  # (Excel row, member) of the renames the user confirmed on the preview
@@ -133,9 +133,10 @@ class RowImporter:
         return data, bad
 
     def add_faults(
-        self, result: RowResult, error: Any, *, prefix: str = "", bad: set[str] = frozenset(), data: dict | None = None
+        self, result: RowResult, error: Any, *, prefix: str = "", bad: Set[str] = frozenset(), data: dict | None = None
     ) -> None:
         """A form's errors (or a ValidationError) as faults at the columns of the fields they are about."""
+        items: Iterable[tuple[str, list[ValidationError]]]
         if isinstance(error, forms.BaseForm):
             items = error.errors.as_data().items()
         elif hasattr(error, "error_dict"):

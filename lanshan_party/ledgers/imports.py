@@ -91,7 +91,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
     kept: bool = False
     previews: list[tuple[int, str, Preview]] = field(default_factory=list)  # (Excel row, action, preview)
-    confirmed: set[tuple[int, int]] = field(default_factory=set)  # renames confirmed: (Excel row, member)
+    confirmed: set[tuple[int, int | None]] = field(default_factory=set)  # renames confirmed: (Excel row, member)
 
     def add(self, result: RowResult) -> None:
         self.fault_rows += 1

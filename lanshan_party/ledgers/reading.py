@@ -5,7 +5,7 @@ within size limits, with DOCTYPE and ENTITY declarations refused wherever they a
 
 import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden
@@ -192,10 +192,10 @@ class _PartScanner:
         if self.run > self.limits.cell_chars:
             raise _CellTooLong
 
-    def doctype(self, name: str, *args: Any) -> None:
+    def doctype(self, name: str, *args: Any) -> NoReturn:
         raise DTDForbidden(name, None, None)
 
-    def entity(self, name: Any, *args: Any) -> None:
+    def entity(self, name: Any, *args: Any) -> NoReturn:
         raise EntitiesForbidden(name, None, None, None, None, None)
 
     def feed(self, chunk: bytes, final: bool = False) -> None:

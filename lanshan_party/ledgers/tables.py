@@ -12,14 +12,14 @@ from lanshan_party.ledgers.definitions import LEDGERS
 from lanshan_party.models import ExportJob, ExportStatus, ImportBatch, ImportStatus
 from lanshan_party.tables import WIDE_ONLY
 
-EXPORT_BADGES = {
+EXPORT_BADGES: dict[str, str] = {
     ExportStatus.PENDING: "secondary",
     ExportStatus.RUNNING: "info",
     ExportStatus.DONE: "success",
     ExportStatus.FAILED: "danger",
     ExportStatus.EXPIRED: "light",
 }
-IMPORT_BADGES = {
+IMPORT_BADGES: dict[str, str] = {
     ImportStatus.CHECKING: "info",
     ImportStatus.REJECTED: "danger",
     ImportStatus.CHECKED: "warning",

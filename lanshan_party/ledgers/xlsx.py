@@ -10,7 +10,7 @@ import csv
 import datetime
 import decimal
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -71,6 +71,8 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 class _StreamingSheet(WriteOnlyWorksheet):
     """openpyxl's write-only sheet, fed with ready-made <row> elements."""
 
+    _rows: Generator[None, etree._Element, None] | None  # openpyxl's attribute, holding the generator of _stream()
+
     def write(self, row: etree._Element) -> None:
         self._get_writer()
         if self._rows is None:
@@ -78,7 +80,7 @@ class _StreamingSheet(WriteOnlyWorksheet):
             next(self._rows)
         self._rows.send(row)
 
-    def _stream(self) -> Iterator[None]:
+    def _stream(self) -> Generator[None, etree._Element, None]:
         xf = self._writer.xf.send(True)
         with xf.element("sheetData"):
             try:
