@@ -1,6 +1,7 @@
 """Accounts (users bound to one organization with one role), the audit log and the notification outbox."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -36,6 +37,10 @@ class UserQuerySet(models.QuerySet):
         if user.is_authenticated and user.role == Role.ADMIN:
             return self
         return self.none()
+
+    def secretaries_of(self, organization_ids: Iterable[int]) -> "UserQuerySet":
+        """The active secretaries bound to these organizations: who answers for their members."""
+        return self.filter(role=Role.SECRETARY, is_active=True, organization_id__in=set(organization_ids))
 
 
 # mypy cannot follow a from_queryset() call used as a base class ("Unsupported dynamic base class"), stubs or not.

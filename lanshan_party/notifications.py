@@ -24,7 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import override
 
 from lanshan_party import registry
-from lanshan_party.models import COUNTY_ROLES, Channel, Notification, NotificationKind, NotificationStatus, Role, User
+from lanshan_party.models import COUNTY_ROLES, Channel, Notification, NotificationKind, NotificationStatus, User
 
 logger = logging.getLogger(__name__)
 
@@ -208,8 +208,7 @@ def sms_backend() -> ConsoleSMSBackend:
 def secretaries_of(organization_ids: Iterable[int]) -> dict[int, list[User]]:
     """{organization id: the active secretaries bound to it}: who answers for that organization's members."""
     result: dict[int, list[User]] = defaultdict(list)
-    users = User.objects.filter(organization_id__in=set(organization_ids), role=Role.SECRETARY, is_active=True)
-    for user in users.order_by("pk"):
+    for user in User.objects.secretaries_of(organization_ids).order_by("pk"):
         result[user.organization_id].append(user)
     return result
 

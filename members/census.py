@@ -200,9 +200,9 @@ def progress_by_organization(tasks: Any) -> list[dict[str, Any]]:
     )
     names = dict(Organization.objects.filter(pk__in=[r["organization"] for r in rows]).values_list("pk", "name"))
     secretaries: dict[int, list[str]] = {}
-    for org_id, name, username in User.objects.filter(
-        organization_id__in=names, role=Role.SECRETARY, is_active=True
-    ).values_list("organization_id", "full_name", "username"):
+    for org_id, name, username in User.objects.secretaries_of(names).values_list(
+        "organization_id", "full_name", "username"
+    ):
         secretaries.setdefault(org_id, []).append(name or username)
     for row in rows:
         row["name"] = names.get(row["organization"], "")
@@ -223,9 +223,8 @@ def _task_recipients(tasks: Any) -> dict[int, tuple[User, int]]:
     for branch_id, township_id in Organization.objects.filter(pk__in=per_home).values_list("pk", "parent_id"):
         per_township[township_id] = per_township.get(township_id, 0) + per_home[branch_id]
     result: dict[int, tuple[User, int]] = {}
-    users = User.objects.filter(is_active=True).filter(
-        Q(role=Role.SECRETARY, organization_id__in=set(per_org) | set(per_home))
-        | Q(role=Role.TOWNSHIP, organization_id__in=per_township)
+    users = User.objects.secretaries_of(set(per_org) | set(per_home)) | User.objects.filter(
+        role=Role.TOWNSHIP, is_active=True, organization_id__in=per_township
     )
     for user in users.order_by("pk"):
         org = user.organization_id

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lanshan_party import notifications
-from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus
+from lanshan_party.models import Channel, Notification, NotificationKind, NotificationStatus, User
 from lanshan_party.notifications import LocmemSMSBackend, Reminder
 from lanshan_party.tasks import send_notification
 from members import census, reminders
@@ -250,3 +250,12 @@ def test_a_user_without_e_mail_or_mobile_gets_reminders_in_the_app_only(county):
     user = UserFactory(username="plain", organization=county.huadu)
     notifications.write([Reminder("test:8", user, NotificationKind.CAMPAIGN_DEADLINE, "s", "")])
     assert list(Notification.objects.filter(recipient=user).values_list("channel", flat=True)) == [Channel.IN_APP]
+
+
+def test_the_secretaries_of_an_organization_are_its_active_secretaries_only(county):
+    UserFactory(username="huadu-retired", role="secretary", organization=county.huadu, is_active=False)
+    UserFactory(username="huadu-county-staff", role="county", organization=county.huadu)
+
+    found = User.objects.secretaries_of([county.huadu.pk, county.huaguo.pk])
+
+    assert set(found) == {county.secretary, county.branch}
