@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -72,8 +73,11 @@ class ScopedFormMixin:
                 choices = restrict(field.queryset, self.request.user)  # type: ignore[attr-defined]
                 # What the record holds now stays a choice: a flowing secretary edits a member whose home branch is
                 # in a township they do not see, and must be able to keep it.
-                current = form.initial.get(name)
-                current = current if isinstance(current, list | tuple) else [current] if current else []
+                instance = getattr(form, "instance", None)
+                stored = (
+                    model_to_dict(instance, fields=[name]).get(name) if instance is not None and instance.pk else None
+                )
+                current = stored if isinstance(stored, list | tuple) else [stored] if stored else []
                 if current:
                     ids = [getattr(value, "pk", value) for value in current]
                     choices = choices | field.queryset.filter(pk__in=ids)

@@ -88,9 +88,7 @@ def test_a_save_that_would_put_the_record_outside_the_users_scope_is_refused_and
         MemberUpdateView.form_class = original
 
     assert response.status_code == 200
-    assert "outside the organizations you look after" in str(response.context["form"].non_field_errors()) or (
-        "管辖" in str(response.context["form"].non_field_errors())
-    )
+    assert "移出您所管理的组织" in str(response.context["form"].non_field_errors())
     stored = Member.objects.get(pk=yuan.pk)
     assert stored.home_branch_id == before and stored.note != "改个备注"
 
@@ -105,3 +103,10 @@ def test_the_scoped_form_base_leaves_choices_of_unscoped_models_alone(county):
     view.get_form_kwargs = lambda: {}
 
     assert list(view.get_form().fields["role"].choices) == [("a", "a")]
+
+
+def test_a_starting_value_typed_into_the_address_is_not_kept_as_a_choice_and_is_no_error(county):
+    # The new-station page takes its organization from ?organization=…; only a record's stored value is kept.
+    response = login(county.admin).get("/organizations/stations/new/?organization=1077-10-10")
+
+    assert response.status_code == 200
