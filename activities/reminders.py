@@ -10,14 +10,13 @@ from lanshan_party.models import NotificationKind
 from lanshan_party.notifications import digest, write
 from lanshan_party.registry import register_sweep
 from members.models import Member
-from members.reminders import per_responsible_organization
 
 
 @register_sweep("life_warnings")
 def sweep_life_warnings(today: datetime.date | None = None) -> int:
     """Once a month, each secretary hears how many of their members are at a six-month-rule warning level."""
     today = today or timezone.localdate()
-    counts = per_responsible_organization(Member.objects.life_warnings(today=today))
+    counts = Member.objects.life_warnings(today=today).count_by_responsible()
     return write(
         digest(
             counts,

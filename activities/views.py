@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,25 +27,10 @@ from lanshan_party.views import (
     ScopedListView,
     ScopedQuerysetMixin,
 )
-from members.models import LIFE_LEVEL_LABELS, LIFE_WARNING_MONTHS, Member, Standing
+from members.models import LIFE_LEVEL_LABELS, LIFE_NEXT_STEPS, LIFE_WARNING_MONTHS, Member, Standing
 from organizations.models import Organization
 
 SUBMISSION_TOKEN = re.compile(r"[0-9a-f]{32}")
-
-# What the secretary responsible does at each warning level (the six-month rule, 党章第三十八条).
-NEXT_STEPS = {
-    3: gettext_lazy(
-        "Contact the member, tell them the dates of the coming activities and invite them, online if far away."
-    ),
-    5: gettext_lazy(
-        "Hold a heart-to-heart talk, find out why they are missing, and arrange online or nearby organizational life."
-    ),
-    6: gettext_lazy(
-        "Six months without organizational life: verify the reason with the member and their branch, "
-        "educate and help them; without a proper reason, report to the township committee to handle it as "
-        "leaving the Party (自行脱党) under Article 38 of the Constitution."
-    ),
-}
 
 
 class ActivityListView(LedgerExportMixin, ScopedListView):
@@ -216,12 +200,13 @@ class LifeWarningListView(ScopedListView):
         members = Member.objects.visible_to(self.request.user)
         counts = members.life_warning_counts()
         context["levels"] = [
-            (months, LIFE_LEVEL_LABELS[months], counts[months], NEXT_STEPS[months]) for months in LIFE_WARNING_MONTHS
+            (months, LIFE_LEVEL_LABELS[months], counts[months], LIFE_NEXT_STEPS[months])
+            for months in LIFE_WARNING_MONTHS
         ]
         # Per organization: the one that answers for the member now (the flowing one while away), one query.
         per_org = (
             members.life_warnings()
-            .annotate(responsible=Coalesce("flowing_org", "home_branch"))
+            .with_responsible()
             .order_by()
             .values("responsible")
             .annotate(n=Count("id"))

@@ -85,14 +85,13 @@ def open_campaign(campaign: CensusCampaign, *, by: User) -> int:
         members_in_scope(campaign)
         .exclude(pk__in=CensusTask.objects.filter(campaign=campaign).values("member_id"))
         .order_by("pk")
-        .values_list("pk", "flowing_org_id", "home_branch_id")
+        .with_responsible()
+        .values_list("pk", "responsible", "home_branch_id")
     )
     batch: list[CensusTask] = []
-    for member_id, flowing_id, home_id in rows.iterator(chunk_size=BATCH):
+    for member_id, responsible_id, home_id in rows.iterator(chunk_size=BATCH):
         batch.append(
-            CensusTask(
-                campaign=campaign, member_id=member_id, organization_id=flowing_id or home_id, home_branch_id=home_id
-            )
+            CensusTask(campaign=campaign, member_id=member_id, organization_id=responsible_id, home_branch_id=home_id)
         )
         if len(batch) >= BATCH:
             CensusTask.objects.bulk_create(batch, ignore_conflicts=True)

@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,17 +12,6 @@ from lanshan_party.notifications import digest, write
 from lanshan_party.registry import register_sweep
 from members.census import campaign_reminders
 from members.models import Member, months_ago
-
-
-def responsible_organization() -> Coalesce:
-    """The organization that answers for a member now: the flowing one while away under it, else the home branch."""
-    return Coalesce("flowing_org", "home_branch")
-
-
-def per_responsible_organization(members: QuerySet[Member]) -> dict[int, int]:
-    """{organization id: how many of these members it answers for}."""
-    rows = members.annotate(responsible=responsible_organization()).order_by().values_list("responsible")
-    return dict(rows.annotate(n=Count("id")))
 
 
 @register_sweep("campaigns")
@@ -44,7 +32,7 @@ def sweep_certificate_checks(today: datetime.date | None = None) -> int:
     )
     return write(
         digest(
-            per_responsible_organization(due),
+            due.count_by_responsible(),
             kind=NotificationKind.CERTIFICATE_CHECK,
             key=f"certificate:{today:%Y-%m}",
             subject=_("%(count)d activity certificates of your members are due their yearly check"),
@@ -60,7 +48,7 @@ def sweep_transfer_prompts(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     return write(
         digest(
-            per_responsible_organization(Member.objects.needs_transfer(today)),
+            Member.objects.needs_transfer(today).count_by_responsible(),
             kind=NotificationKind.TRANSFER_PROMPT,
             key=f"transfer:{today:%Y-%m}",
             subject=_("%(count)d of your members have been away 6 months or more without a transfer"),

@@ -17,7 +17,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from activities.models import Activity, Attendance, AttendanceStatus, RedPackage
-from activities.views import NEXT_STEPS
 from lanshan_party import audit
 from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import AuditAction
@@ -37,6 +36,7 @@ from members.filters import CampaignFilter, CensusTaskFilter, MemberFilter
 from members.forms import CampaignForm, CensusResultForm, MemberForm, OutflowForm, RevealForm, TransitionForm
 from members.models import (
     LIFE_LEVEL_LABELS,
+    LIFE_NEXT_STEPS,
     CensusCampaign,
     CensusTask,
     Holiday,
@@ -104,7 +104,7 @@ def organizational_life(member: Member, user: Any) -> dict[str, Any]:
     return {
         "life_level": level,
         "life_level_label": LIFE_LEVEL_LABELS.get(level, ""),
-        "life_next_step": NEXT_STEPS.get(level) if level else "",
+        "life_next_step": LIFE_NEXT_STEPS.get(level) if level else "",
         "recent_attendance": [(row, row.activity_id in visible_activities) for row in attendance],
         "red_packages": RedPackage.objects.filter(member=member).select_related("organization")[:5],
     }

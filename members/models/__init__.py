@@ -14,6 +14,7 @@ from members.models.census import (
 from members.models.choices import OPEN_STATUSES, FlowReason, FlowScope, LostCause, OutflowEventKind, OutflowStatus
 from members.models.members import (
     LIFE_LEVEL_LABELS,
+    LIFE_NEXT_STEPS,
     LIFE_WARNING_MONTHS,
     TRANSFER_PROMPT_MONTHS,
     Category,

@@ -6,12 +6,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.personal_data import (
-    search_hash,
     EncryptedCharField,
     Undecryptable,
     blind_index,
@@ -20,6 +20,7 @@ from lanshan_party.personal_data import (
     mask_id_number,
     mask_phone,
     normalize_id_number,
+    search_hash,
 )
 from lanshan_party.scoping import ScopedQuerySet
 from members.models.choices import OutflowStatus
@@ -32,6 +33,18 @@ TRANSFER_PROMPT_MONTHS = 6
 # secretary is warned. At six the Party constitution treats the member as having left (自行脱党).
 LIFE_WARNING_MONTHS = (3, 5, 6)
 LIFE_LEVEL_LABELS = {3: _("3 to 5 months"), 5: _("5 to 6 months"), 6: _("6 months and more")}
+# What the secretary responsible does at each warning level (党章第三十八条).
+LIFE_NEXT_STEPS = {
+    3: _("Contact the member, tell them the dates of the coming activities and invite them, online if far away."),
+    5: _(
+        "Hold a heart-to-heart talk, find out why they are missing, and arrange online or nearby organizational life."
+    ),
+    6: _(
+        "Six months without organizational life: verify the reason with the member and their branch, "
+        "educate and help them; without a proper reason, report to the township committee to handle it as "
+        "leaving the Party (自行脱党) under Article 38 of the Constitution."
+    ),
+}
 
 
 def months_ago(months: int, today: datetime.date | None = None) -> datetime.date:
@@ -117,6 +130,15 @@ class MemberQuerySet(ScopedQuerySet):
     """Visible: members whose home branch, or whose current flowing organization, is in the user's subtree."""
 
     organization_fks = ("home_branch", "flowing_org")
+
+    def with_responsible(self) -> "MemberQuerySet":
+        """Each member annotated with `responsible`, the id of the organization answering for them now: the same
+        rule as Member.responsible_organization_id, computed in the query."""
+        return self.annotate(responsible=Coalesce("flowing_org", "home_branch"))
+
+    def count_by_responsible(self) -> dict[int, int]:
+        """{organization id: how many of these members it answers for}, as one grouped query."""
+        return dict(self.with_responsible().order_by().values_list("responsible").annotate(n=Count("id")))
 
     def search(self, text: str) -> "MemberQuerySet":
         """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
@@ -271,6 +293,12 @@ class Member(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def responsible_organization_id(self) -> int:
+        """The organization that answers for the member now: the flowing one while away under it, else the home
+        branch (MemberQuerySet.with_responsible is the same rule in a query)."""
+        return self.flowing_org_id or self.home_branch_id
 
     @property
     def life_clock_from(self) -> datetime.date:
