@@ -14,7 +14,7 @@ from lunar_python import Lunar
 
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, NotificationKind, Role, User
-from lanshan_party.notifications import Reminder, county_users
+from lanshan_party.notifications import Reminder, county_users, write
 from lanshan_party.scoping import within_scope
 from members import actions
 from members.models import (
@@ -72,7 +72,7 @@ def open_campaign(campaign: CensusCampaign, *, by: User) -> int:
     """Open the campaign and give every member in scope a task. Opening again creates nothing new (the unique
     (campaign, member) constraint and ignore_conflicts), so a double click or a retry is harmless.
     Returns the number of tasks created."""
-    from lanshan_party.tasks import enqueue, sweep_reminders
+    from lanshan_party.tasks import dispatch_due_notifications, enqueue
 
     campaign = CensusCampaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == CampaignStatus.CLOSED:
@@ -105,8 +105,10 @@ def open_campaign(campaign: CensusCampaign, *, by: User) -> int:
         audit.record(
             AuditAction.WORKFLOW, actor=by, obj=campaign, note=_("Opened with %(count)d tasks") % {"count": created}
         )
-    # The reminders ("campaign opened") go out through the outbox; a broker that is down only delays them.
-    enqueue(sweep_reminders)
+    # "Campaign opened" goes into the outbox in this transaction, so it exists whatever the broker does; the send is
+    # queued on commit, and a broker that is down only delays it until the every-minute dispatch.
+    write(opened_reminders(campaign))
+    enqueue(dispatch_due_notifications)
     return created
 
 
@@ -233,6 +235,23 @@ def _task_recipients(tasks: Any) -> dict[int, tuple[User, int]]:
     return result
 
 
+def opened_reminders(campaign: CensusCampaign) -> list[Reminder]:
+    """ "Campaign opened", once to everyone who answers for some of its tasks, with how many."""
+    link = reverse("members:censustask_list") + f"?campaign={campaign.pk}"
+    values = {"campaign": campaign.name, "end": campaign.ends_on.isoformat()}
+    return [
+        Reminder(
+            key=f"campaign-opened:{campaign.pk}:{user.pk}",
+            recipient=user,
+            kind=NotificationKind.CAMPAIGN_OPENED,
+            subject=_("Census “%(campaign)s” is open: verify your members by %(end)s") % values,
+            body=_("You have %(count)d members to verify.") % {"count": count},
+            link=link,
+        )
+        for user, count in _task_recipients(CensusTask.objects.filter(campaign=campaign)).values()
+    ]
+
+
 def campaign_reminders(today: datetime.date) -> list[Reminder]:
     """Reminders for open campaigns: opened (once), the deadline in 3 days, tasks still unanswered after it."""
     reminders: list[Reminder] = []
@@ -240,17 +259,7 @@ def campaign_reminders(today: datetime.date) -> list[Reminder]:
         link = reverse("members:censustask_list") + f"?campaign={campaign.pk}"
         values = {"campaign": campaign.name, "end": campaign.ends_on.isoformat()}
         tasks = CensusTask.objects.filter(campaign=campaign)
-        for user, count in _task_recipients(tasks).values():
-            reminders.append(
-                Reminder(
-                    key=f"campaign-opened:{campaign.pk}:{user.pk}",
-                    recipient=user,
-                    kind=NotificationKind.CAMPAIGN_OPENED,
-                    subject=_("Census “%(campaign)s” is open: verify your members by %(end)s") % values,
-                    body=_("You have %(count)d members to verify.") % {"count": count},
-                    link=link,
-                )
-            )
+        reminders.extend(opened_reminders(campaign))  # written when it opened: their keys make these add nothing
         unanswered = tasks.unanswered()
         days_left = (campaign.ends_on - today).days
         if 0 <= days_left <= DEADLINE_NOTICE_DAYS:

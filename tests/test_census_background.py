@@ -78,12 +78,14 @@ def test_with_the_broker_down_opening_and_answering_respond_fast_lose_nothing_an
     assert seconds < 1, f"saving a result took {seconds:.2f}s with the broker down"
     county.yuan.refresh_from_db()
     assert county.yuan.current_outflow.status == OutflowStatus.LOST
-    assert not Notification.objects.exists()  # nothing could be queued …
+    # "Campaign opened" was written in the opening transaction: nothing was lost, nothing could be sent yet …
+    waiting = Notification.objects.filter(kind=NotificationKind.CAMPAIGN_OPENED)
+    assert waiting.exists() and set(waiting.values_list("status", flat=True)) == {NotificationStatus.PENDING}
 
-    _use_broker(None)  # … the broker is back: the next sweep finds the open campaign and sends its reminders
-    from lanshan_party.tasks import sweep_reminders
+    _use_broker(None)  # … the broker is back: the every-minute dispatch sends what waits
+    from lanshan_party.tasks import dispatch_due_notifications
 
-    sweep_reminders.apply()
+    dispatch_due_notifications.apply()
     opened = Notification.objects.get(
         recipient=county.secretary, kind=NotificationKind.CAMPAIGN_OPENED, channel=Channel.IN_APP
     )
