@@ -76,3 +76,18 @@ def test_production_settings_refuse_the_development_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is the development key" in result.stderr
+
+
+def test_a_worker_waits_out_a_broker_restart_while_web_requests_give_up_fast():
+    from celery import Celery
+
+    from lanshan_party.celery import _patient_broker
+
+    web = Celery("lanshan_party")
+    web.config_from_object("django.conf:settings", namespace="CELERY")
+    assert web.conf.broker_transport_options["max_retries"] == 1  # a request never waits on the broker
+
+    _patient_broker(web.conf)  # what a worker and the beat do when they start
+
+    assert "max_retries" not in web.conf.broker_transport_options
+    assert web.conf.broker_connection_max_retries is None
