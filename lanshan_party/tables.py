@@ -37,6 +37,10 @@ class UserTable(tables.Table):
 class AuditEntryTable(tables.Table):
     at = tables.DateTimeColumn(format="Y-m-d H:i:s")
     changes = tables.Column(orderable=False)
+    # On a phone: when, who, what and to which record, and the change itself; the rest on wider screens.
+    object_type = tables.Column(attrs=WIDE_ONLY)
+    note = tables.Column(attrs=WIDE_ONLY)
+    ip = tables.Column(attrs=WIDE_ONLY)
 
     class Meta:
         model = AuditEntry
