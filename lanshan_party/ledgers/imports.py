@@ -26,7 +26,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lanshan_party import audit
-from lanshan_party.ledgers import progress
+from lanshan_party.ledgers import progress, tasks
 from lanshan_party.ledgers.definitions import CHOICE, LEDGERS, Ledger
 from lanshan_party.ledgers.reading import LedgerFileError, open_workbook, scan_workbook
 from lanshan_party.ledgers.sheets import CellReader, RawRow, data_rows, find_layout
@@ -219,6 +219,56 @@ def check(batch_id: int) -> str:
             return ImportStatus.REJECTED
         _save_preview(batch, outcome)
     return ImportStatus.CHECKED
+
+
+class ConfirmRefused(Exception):
+    """The batch cannot be imported as the user asked; the message says why and what to do."""
+
+
+def confirm(batch: ImportBatch, *, valid_only: bool, renames: Sequence[int]) -> bool:
+    """Confirm a checked batch for import, with the renames the user ticked on the preview (ImportRow ids), and hand
+    it to a worker. False when it is no longer waiting for confirmation (a double click imports once); ConfirmRefused
+    when rows with faults remain and the user did not choose to import the valid rows only."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.CHECKED:
+            return False
+        # A rename the user ticked is no fault any more; one left unticked stays one (and all-or-nothing holds).
+        ticked = ImportRow.objects.filter(batch=batch, needs_confirmation=True, pk__in=renames)
+        fault_rows = batch.error_rows - ticked.count()
+        ImportRow.objects.filter(batch=batch, needs_confirmation=True).update(confirmed=False)
+        ticked.update(confirmed=True)
+        refusal = ""
+        if fault_rows and not valid_only:
+            refusal = _(
+                "The ledger has rows with faults, so nothing was imported. Fix them in the file and upload it "
+                "again, or tick “import the valid rows only”."
+            )
+        elif batch.total_rows <= fault_rows:
+            refusal = _("No row of this ledger can be imported. Fix the faults and upload it again.")
+        if not refusal:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.IMPORTING, valid_only=valid_only, queued_at=timezone.now()
+            )
+            progress.set("import", batch.pk, 0)
+            tasks.start(tasks.import_ledger_task, batch.pk)  # on commit
+    if refusal:  # the ticks are kept, so the preview shows them again
+        raise ConfirmRefused(refusal)
+    return True
+
+
+def retry(batch: ImportBatch) -> bool:
+    """Start a failed check or import again from the uploaded file, at the phase that failed. False when the batch
+    has not failed, or its file is gone."""
+    if not batch.file:
+        return False
+    phase = ImportStatus.CHECKING if batch.checked_at is None else ImportStatus.IMPORTING
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.FAILED).update(
+        status=phase, message="", attempts=0, queued_at=timezone.now(), finished_at=None
+    ):
+        return False
+    tasks.start(tasks.check_import_task if phase == ImportStatus.CHECKING else tasks.import_ledger_task, batch.pk)
+    return True
 
 
 def run(batch_id: int) -> str:

@@ -227,31 +227,13 @@ class ImportConfirmView(View):
         valid = form.is_valid()
         valid_only = valid and form.cleaned_data["valid_only"]
         ticked = [waiting[row] for row in form.cleaned_data["renames"]] if valid else []
-        if batch.status != ImportStatus.CHECKED:
+        try:
+            confirmed = imports.confirm(batch, valid_only=valid_only, renames=ticked)
+        except imports.ConfirmRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("ledgers:import_detail", pk=pk)
+        if not confirmed:
             messages.info(request, _("This ledger is no longer waiting for confirmation."))
-            return redirect("ledgers:import_detail", pk=pk)
-        # A rename the user ticked is no fault any more; one left unticked stays one (and all-or-nothing holds).
-        fault_rows = batch.error_rows - len(ticked)
-        ImportRow.objects.filter(batch=batch, needs_confirmation=True).update(confirmed=False)
-        ImportRow.objects.filter(pk__in=ticked).update(confirmed=True)
-        if fault_rows and not valid_only:
-            messages.error(
-                request,
-                _(
-                    "The ledger has rows with faults, so nothing was imported. Fix them in the file and upload it "
-                    "again, or tick “import the valid rows only”."
-                ),
-            )
-            return redirect("ledgers:import_detail", pk=pk)
-        if batch.total_rows <= fault_rows:
-            messages.error(request, _("No row of this ledger can be imported. Fix the faults and upload it again."))
-            return redirect("ledgers:import_detail", pk=pk)
-        claimed = ImportBatch.objects.filter(pk=pk, status=ImportStatus.CHECKED).update(
-            status=ImportStatus.IMPORTING, valid_only=valid_only, queued_at=timezone.now()
-        )
-        if claimed:  # a double click imports once
-            progress.set("import", batch.pk, 0)
-            tasks.start(tasks.import_ledger_task, batch.pk)
         return redirect("ledgers:import_detail", pk=pk)
 
 
@@ -260,16 +242,10 @@ class ImportRetryView(View):
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = _own_batch(request, pk)
-        if batch.status != ImportStatus.FAILED or not batch.file:
-            messages.info(request, _("This ledger cannot be tried again. Upload it again from the import page."))
-            return redirect("ledgers:import_detail", pk=pk)
-        phase = ImportStatus.CHECKING if batch.checked_at is None else ImportStatus.IMPORTING
-        if ImportBatch.objects.filter(pk=pk, status=ImportStatus.FAILED).update(
-            status=phase, message="", attempts=0, queued_at=timezone.now(), finished_at=None
-        ):
-            task = tasks.check_import_task if phase == ImportStatus.CHECKING else tasks.import_ledger_task
-            tasks.start(task, pk)
+        if imports.retry(batch):
             messages.success(request, _("The ledger is being processed again."))
+        else:
+            messages.info(request, _("This ledger cannot be tried again. Upload it again from the import page."))
         return redirect("ledgers:import_detail", pk=pk)
 
 
