@@ -74,7 +74,8 @@ def main() -> None:
     print(f"{'role':10s} {'page':36s} {'median ms':>10s} {'queries':>8s}")
     for username in ("admin", "township", "secretary", "branch"):
         user = User.objects.get(username=username)
-        client = Client()
+        # As nginx forwards a request: over HTTPS (with production settings a plain request only meets the redirect).
+        client = Client(secure=True, HTTP_X_FORWARDED_PROTO="https")
         client.force_login(user)
         member = Member.objects.visible_to(user).filter(outflows__isnull=False).order_by("id").first()
         activity = Activity.objects.visible_to(user).with_attendance().order_by("-recorded").first()

@@ -26,7 +26,7 @@ def home_figures(user: User, year: int, today: datetime.date) -> dict[str, Any]:
         .count(),
         "recent_events": OutflowEvent.objects.filter(outflow__member__in=members)
         .select_related("outflow__member", "by")
-        .order_by("-at")[:10],
+        .order_by("-at", "-id")[:10],
     }
 
 

@@ -158,6 +158,8 @@ class OutflowEvent(models.Model):
         verbose_name = _("outflow event")
         verbose_name_plural = _("outflow events")
         ordering = ["at", "id"]
+        # The home page's recent events sort every event in scope by time: without this, millions at province size.
+        indexes = [models.Index(fields=["-at", "-id"], name="members_outflowevent_recent")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
