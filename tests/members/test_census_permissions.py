@@ -98,7 +98,9 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
         notifications.write(
             [notifications.Reminder(f"perm:{role}", user, NotificationKind.LIFE_WARNING, f"{role}的提醒", "", "/")]
         )
-        setattr(county, f"n_{role}", Notification.objects.get(recipient=user, channel=Channel.IN_APP))
+        # Opening the campaign sends its own reminders too (overdue ones once its deadline has passed): take this one.
+        mine = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, key__startswith=f"perm:{role}")
+        setattr(county, f"n_{role}", mine.get())
     notifications.dispatch_due()
     return county
 
