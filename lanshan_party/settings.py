@@ -51,6 +51,9 @@ FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
 BLIND_INDEX_KEY = os.getenv("BLIND_INDEX_KEY", "")
 if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when DEBUG is off")
+# Phone numbers a user may have shown in one day to call members for an open census campaign (the campaign is the
+# reason, so users without the right to reveal personal data may too; every one is in the audit log).
+CENSUS_CALL_REVEALS_PER_DAY = envint("CENSUS_CALL_REVEALS_PER_DAY", "50")
 
 INSTALLED_APPS = [
     "lanshan_party",

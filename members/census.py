@@ -1,19 +1,20 @@
 """Census campaigns (摸排 / 三找): holiday windows from the lunar calendar, opening a campaign, recording results
-through the outflow workflow, progress, and the reminders the sweeps send."""
+through the outflow workflow, calling a member, progress, and the reminders the sweeps send."""
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lunar_python import Lunar
 
 from lanshan_party import audit
-from lanshan_party.models import AuditAction, NotificationKind, Role, User
+from lanshan_party.models import AuditAction, AuditEntry, NotificationKind, Role, User
 from lanshan_party.notifications import Reminder, county_users, write
 from lanshan_party.scoping import within_scope
 from members import actions
@@ -176,6 +177,65 @@ def record_result(
     task.save()
     audit.record_update(task, before, actor=by)
     return task
+
+
+def call_task_for(member: Member, user: User) -> CensusTask | None:
+    """The user's task for the member in an open campaign, the one to call for (unanswered and newest first)."""
+    task = (
+        CensusTask.objects.visible_to(user)
+        .filter(member=member, campaign__status=CampaignStatus.OPEN)
+        .select_related("campaign")
+        .order_by(F("answered_at").desc(nulls_first=True), "-campaign__starts_on", "-campaign_id")
+        .first()
+    )
+    if task is not None:
+        task.member = member  # the page has it already
+    return task
+
+
+@transaction.atomic
+def reveal_phone_for_call(task: CensusTask, *, by: User) -> CensusTask:
+    """Let the user who answers for the task call the member: the phone only (never the ID number), with the campaign
+    as the audited reason, and at most CENSUS_CALL_REVEALS_PER_DAY reveals a day. No may_reveal needed: the open
+    campaign is the reason. The caller has already fetched the task through CensusTask.objects.visible_to(by)."""
+    User.objects.select_for_update().filter(pk=by.pk).first()  # two taps at once count one after the other
+    task = CensusTask.objects.select_related("campaign", "member").get(pk=task.pk)
+    if task.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(
+            _("The census “%(campaign)s” is not under way, so it cannot be the reason to show this phone number.")
+            % {"campaign": task.campaign}
+        )
+    limit = settings.CENSUS_CALL_REVEALS_PER_DAY
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    if AuditEntry.objects.filter(actor=by, action=AuditAction.REVEAL, at__gte=start).count() >= limit:
+        raise ValidationError(
+            _(
+                "You have viewed %(limit)d phone numbers today, the daily limit. Call the others tomorrow, or ask the "
+                "county organization department if you need more today."
+            )
+            % {"limit": limit}
+        )
+    audit.record(
+        AuditAction.REVEAL,
+        actor=by,
+        obj=task.member,
+        note=_("Phone, to call for the census “%(campaign)s”") % {"campaign": task.campaign},
+    )
+    return task
+
+
+def default_campaign(user: User) -> int | None:
+    """The campaign the task list opens on: the newest open one, when the user's tasks span several campaigns
+    (otherwise the same member shows once per campaign)."""
+    mine = CensusTask.objects.visible_to(user).filter(campaign=OuterRef("pk"))
+    campaigns = list(
+        CensusCampaign.objects.filter(Exists(mine))
+        .order_by(Case(When(status=CampaignStatus.OPEN, then=Value(0)), default=Value(1)), "-starts_on", "-id")
+        .values_list("pk", "status")[:2]
+    )
+    if len(campaigns) < 2 or campaigns[0][1] != CampaignStatus.OPEN:
+        return None
+    return campaigns[0][0]
 
 
 def campaign_progress(campaign: CensusCampaign, user: User) -> dict[str, Any]:

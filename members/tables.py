@@ -78,6 +78,10 @@ class MemberTable(tables.Table):
 
 class CensusTaskTable(tables.Table):
     member = tables.Column(verbose_name=_("member"), order_by=("member__name", "pk"))
+    # Shown on a phone too: with two campaigns open a member has a task in each, and only this tells them apart.
+    campaign = tables.Column(
+        verbose_name=_("campaign"), accessor="campaign__name", order_by=("-campaign__starts_on", "-campaign_id")
+    )
     destination = tables.Column(
         verbose_name=_("destination"), accessor="member__current_outflow__destination", orderable=False, default="—"
     )
@@ -89,7 +93,7 @@ class CensusTaskTable(tables.Table):
 
     class Meta:
         model = CensusTask
-        fields = ["member", "result", "phone", "destination", "organization", "answered_at", "answer"]
+        fields = ["member", "campaign", "result", "phone", "destination", "organization", "answered_at", "answer"]
         attrs = {"class": "table table-sm table-hover align-middle census-table"}
 
     def render_member(self, record: CensusTask) -> str:

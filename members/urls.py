@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import census_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -14,12 +14,13 @@ urlpatterns = [
     path("<int:pk>/depart/", views.OutflowRegisterView.as_view(), name="outflow_create"),
     path("outflows/<int:pk>/edit/", views.OutflowUpdateView.as_view(), name="outflow_update"),
     path("outflows/<int:pk>/<slug:event>/", views.OutflowTransitionView.as_view(), name="outflow_transition"),
-    path("census/", views.CampaignListView.as_view(), name="campaign_list"),
-    path("census/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
-    path("census/window/", views.CampaignWindowView.as_view(), name="campaign_window"),
-    path("census/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
-    path("census/<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign_update"),
-    path("census/<int:pk>/<slug:step>/", views.CampaignStepView.as_view(), name="campaign_step"),
-    path("census/tasks/", views.CensusTaskListView.as_view(), name="censustask_list"),
-    path("census/tasks/<int:pk>/", views.CensusTaskAnswerView.as_view(), name="censustask_answer"),
+    path("census/", census_views.CampaignListView.as_view(), name="campaign_list"),
+    path("census/new/", census_views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("census/window/", census_views.CampaignWindowView.as_view(), name="campaign_window"),
+    path("census/<int:pk>/", census_views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("census/<int:pk>/edit/", census_views.CampaignUpdateView.as_view(), name="campaign_update"),
+    path("census/<int:pk>/<slug:step>/", census_views.CampaignStepView.as_view(), name="campaign_step"),
+    path("census/tasks/", census_views.CensusTaskListView.as_view(), name="censustask_list"),
+    path("census/tasks/<int:pk>/", census_views.CensusTaskAnswerView.as_view(), name="censustask_answer"),
+    path("census/tasks/<int:pk>/call/", census_views.CensusCallView.as_view(), name="censustask_call"),
 ]

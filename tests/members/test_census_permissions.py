@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from lanshan_party import notifications
-from lanshan_party.models import Channel, Notification, NotificationKind
+from lanshan_party.models import AuditAction, AuditEntry, Channel, Notification, NotificationKind
 from members import census
 from members.models import CensusCampaign, CensusTask
 from tests.conftest import login
@@ -50,6 +50,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
     ("the_answer_form_of_a_task", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404),
     ("saving_an_answer", INSIDE):                      (302,  302,   302,     302,      302,   302),
     ("saving_an_answer", OUTSIDE):                     (N_A,  N_A,   404,     404,      404,   404),
+    ("calling_the_member_of_a_task", INSIDE):          (200,  200,   200,     200,      200,   200),
+    ("calling_the_member_of_a_task", OUTSIDE):         (N_A,  N_A,   404,     404,      404,   404),
     ("the_reminder_inbox", ANY):                       (200,  200,   200,     200,      200,   200),
     ("marking_every_reminder_read", ANY):              (302,  302,   302,     302,      302,   302),
     ("opening_a_reminder", INSIDE):                    (302,  302,   302,     302,      302,   302),
@@ -75,6 +77,7 @@ PAGES = {
     "the_census_task_list": Page("members:censustask_list"),
     "the_answer_form_of_a_task": Page("members:censustask_answer", "task"),
     "saving_an_answer": Page("members:censustask_answer", "task", "post"),
+    "calling_the_member_of_a_task": Page("members:censustask_call", "task", "post"),
     "the_reminder_inbox": Page("notification_list"),
     "marking_every_reminder_read": Page("notification_read_all", method="post"),
     "opening_a_reminder": Page("notification_open", "reminder", "post"),
@@ -129,3 +132,9 @@ def test_census_permission_matrix(world, role, page_name, scope, expected):
     if page_name == "saving_an_answer":
         obj.refresh_from_db()
         assert (obj.note == "由权限矩阵测试核实") == (expected == 302)
+    if page_name == "calling_the_member_of_a_task":
+        html = response.content.decode()
+        assert (f'href="tel:{obj.member.phone}"' in html) == (expected == 200)
+        assert obj.member.id_number not in html
+        revealed = AuditEntry.objects.filter(action=AuditAction.REVEAL, object_id=str(obj.member_id))
+        assert revealed.count() == (1 if expected == 200 else 0)
