@@ -200,6 +200,18 @@ def _record(batch: ImportBatch, outcome: Outcome) -> None:
     )
 
 
+def _process_or_reject(batch: ImportBatch, *, commit: bool) -> Outcome | None:
+    """process(), or None when the file is refused (damaged, too big once unpacked, too slow to read): the batch is
+    then rejected with a message saying why."""
+    try:
+        return process(batch, commit=commit)
+    except LedgerFileError as error:
+        _reject(batch, str(error))
+    except SoftTimeLimitExceeded:
+        _reject(batch, _too_slow())
+    return None
+
+
 def check(batch_id: int) -> str:
     """Check an uploaded ledger and prepare its preview (faults, what would change, the marked workbook).
 
@@ -209,13 +221,8 @@ def check(batch_id: int) -> str:
         batch = ImportBatch.objects.select_for_update().select_related("user").get(pk=batch_id)
         if batch.status != ImportStatus.CHECKING:
             return batch.status
-        try:
-            outcome = process(batch, commit=False)
-        except LedgerFileError as error:
-            _reject(batch, str(error))
-            return ImportStatus.REJECTED
-        except SoftTimeLimitExceeded:
-            _reject(batch, _too_slow())
+        outcome = _process_or_reject(batch, commit=False)
+        if outcome is None:
             return ImportStatus.REJECTED
         _save_preview(batch, outcome)
     return ImportStatus.CHECKED
@@ -277,13 +284,8 @@ def run(batch_id: int) -> str:
         batch = ImportBatch.objects.select_for_update().select_related("user").get(pk=batch_id)
         if batch.status != ImportStatus.IMPORTING:
             return batch.status
-        try:
-            outcome = process(batch, commit=True)
-        except LedgerFileError as error:
-            _reject(batch, str(error))
-            return ImportStatus.REJECTED
-        except SoftTimeLimitExceeded:
-            _reject(batch, _too_slow())
+        outcome = _process_or_reject(batch, commit=True)
+        if outcome is None:
             return ImportStatus.REJECTED
         if not outcome.kept:
             # Something changed since the preview (or the file is empty): nothing was written; show the faults now.
