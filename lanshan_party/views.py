@@ -113,6 +113,19 @@ class WorkflowFormMixin:
         return self.succeeded(form, result)
 
 
+def redirect_in_scope(request: HttpRequest, obj: Any, done: str, *, fallback: str) -> HttpResponse:
+    """Where a workflow page goes once its step is recorded: back to the object's page while the user still sees it;
+    when the step took it out of their scope (a flowing organization's secretary once the member has returned or
+    been transferred), to their list saying so, rather than to a page that is now a 404."""
+    if type(obj)._default_manager.visible_to(request.user).filter(pk=obj.pk).exists():
+        messages.success(request, done)
+        return redirect(obj)
+    messages.success(
+        request, _("%(done)s %(name)s is no longer on this organization's list.") % {"done": done, "name": obj}
+    )
+    return redirect(fallback)
+
+
 class OutOfScope(Exception):
     """The saved object would no longer be visible to the user who saved it."""
 

@@ -28,6 +28,7 @@ from lanshan_party.views import (
     ScopedListView,
     ScopedQuerysetMixin,
     WorkflowFormMixin,
+    redirect_in_scope,
 )
 from members import actions, census
 from members.census_views import CensusTaskListView  # noqa: F401  (the census results ledger names it here)
@@ -276,8 +277,7 @@ class OutflowUpdateView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, 
         )
 
     def succeeded(self, form: OutflowForm, result: Any) -> HttpResponse:
-        messages.success(self.request, _("Whereabouts updated."))
-        return redirect(self.member)
+        return redirect_in_scope(self.request, self.member, _("Whereabouts updated."), fallback="members:member_list")
 
 
 # What the buttons say: the step to take, not the status it leads to.
@@ -325,5 +325,5 @@ class OutflowTransitionView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMix
         return actions.STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
 
     def succeeded(self, form: TransitionForm, result: Any) -> HttpResponse:
-        messages.success(self.request, _("%(event)s: recorded.") % {"event": OutflowEventKind(self.event).label})
-        return redirect(self.outflow.member)
+        done = _("%(event)s: recorded.") % {"event": OutflowEventKind(self.event).label}
+        return redirect_in_scope(self.request, self.outflow.member, done, fallback="members:member_list")
