@@ -13,6 +13,7 @@ from members.models import (
     CensusCampaign,
     CensusStatus,
     CensusTask,
+    LostCause,
     Member,
     OutflowStatus,
     Standing,
@@ -55,6 +56,10 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
         label=_("destination city"), field_name="current_outflow__city", lookup_expr="startswith"
     )
     status = django_filters.ChoiceFilter(label=_("outflow status"), choices=STATUS_CHOICES, method="by_status")
+    # The lost register (?status=lost) by cause: a cause is kept only while the member is lost.
+    lost_cause = django_filters.ChoiceFilter(
+        label=_("cause of lost contact"), field_name="current_outflow__lost_cause", choices=LostCause.choices
+    )
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
     standing = django_filters.ChoiceFilter(label=_("standing"), choices=Standing.choices)
     tags = django_filters.ModelMultipleChoiceFilter(
@@ -75,6 +80,7 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
             "province",
             "city",
             "status",
+            "lost_cause",
             "category",
             "standing",
             "tags",

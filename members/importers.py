@@ -2,6 +2,7 @@
 change only through the workflow functions of members.actions, all within the importing user's scope."""
 
 import copy
+import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,8 @@ class MemberPlan:
     before: dict[str, Any] = field(default_factory=dict)  # the stored member's audit snapshot
     outflow_changes: dict[str, list[Any]] = field(default_factory=dict)  # for the preview, masked
     status: tuple[str | None, str] | None = None  # the outflow status before and after, when it moves
+    lost_cause: str = ""  # when the row marks the member lost: the cause and the day (None: today)
+    lost_on: datetime.date | None = None
 
 
 def transition_path(status: str, before_lost: str, target: str) -> list[str] | None:
@@ -131,9 +134,6 @@ class MemberImporter(RowImporter):
         fields = {column.field for column in self.present}
         self.outflow_columns = "outflow.status" in fields or "outflow.departure_date" in fields
         self.note = _("Imported from the ledger “%(file)s”.") % {"file": file_name}
-        self.lost_note = _("Marked lost by the ledger “%(file)s”, which gives no cause: recorded as “Other”.") % {
-            "file": file_name
-        }
 
     def workflow_prefix(self, result: RowResult) -> str:
         return OUTFLOW if isinstance(result.payload, MemberPlan) else ""
@@ -261,6 +261,7 @@ class MemberImporter(RowImporter):
         given = {key.removeprefix(OUTFLOW): value for key, value in data.items() if key.startswith(OUTFLOW)}
         status = given.pop("status", "")
         transferred = given.pop("relationship_transferred", "")
+        lost = (given.pop("lost_cause", ""), given.pop("lost_on", ""))
         current = instance.current_outflow if instance is not None else None
         status_header = self.header_of["outflow.status"]
         if "outflow.status" in bad:
@@ -291,6 +292,8 @@ class MemberImporter(RowImporter):
                     )
                 return
             target = current.status if current is not None else OutflowStatus.REGISTERED
+        if not self._check_lost(result, plan, lost, bad, current, target):
+            return
         if target in (OutflowStatus.RETURNED, OutflowStatus.TRANSFERRED):
             if current is None:
                 result.fault(
@@ -364,6 +367,59 @@ class MemberImporter(RowImporter):
         }
         self._plan_steps(result, plan, current.status, current.status_before_lost, target)
 
+    def _check_lost(
+        self,
+        result: RowResult,
+        plan: MemberPlan,
+        lost: tuple[str, str],
+        bad: set[str],
+        current: Outflow | None,
+        target: str,
+    ) -> bool:
+        """The cause and date of lost contact agree with the status; a member the row marks lost takes them (a
+        cause is required: the lost register is kept by the seven official causes, never a silent “Other”)."""
+        cause, day = lost
+        if "outflow.lost_cause" in bad or "outflow.lost_on" in bad:
+            return False
+        cause_header = self.header_of["outflow.lost_cause"]
+        if target != OutflowStatus.LOST:
+            # A lost member's row as exported, with its status changed (found, returned): its old cells are history.
+            exported = current is not None and (cause, day) in (
+                (current.lost_cause, as_input(current.lost_on)),
+                (current.lost_cause, ""),
+            )
+            if (cause or day) and not exported:
+                result.fault(
+                    cause_header if cause else self.header_of["outflow.lost_on"],
+                    _(
+                        "Only a member whose status is 失联 has a cause and date of lost contact. Clear the cell, or "
+                        "write 失联 as the status."
+                    ),
+                )
+                return False
+            return True
+        if not cause:
+            causes = "、".join(str(label) for _value, label in LostCause.choices)
+            result.fault(
+                cause_header, _("A lost member needs the cause of lost contact: %(causes)s.") % {"causes": causes}
+            )
+            return False
+        lost_on = datetime.date.fromisoformat(day) if day else None
+        if current is not None and current.status == OutflowStatus.LOST:
+            if cause != current.lost_cause or (lost_on is not None and lost_on != current.lost_on):
+                result.fault(
+                    cause_header,
+                    _(
+                        "This member has been lost since %(date)s, for “%(cause)s”. To change the cause or the date, "
+                        "mark them found and lost again on the member's page."
+                    )
+                    % {"date": current.lost_on or "—", "cause": current.get_lost_cause_display()},
+                )
+                return False
+            return True
+        plan.lost_cause, plan.lost_on = cause, lost_on
+        return True
+
     def _plan_steps(self, result: RowResult, plan: MemberPlan, status: str, before_lost: str, target: str) -> None:
         steps = transition_path(status, before_lost, target)
         if steps is None:
@@ -402,7 +458,9 @@ class MemberImporter(RowImporter):
             outflow = actions.update_whereabouts(outflow, by=self.user, note=self.note, **plan.update)
         for event in plan.events:
             if event == OutflowEventKind.LOSE:
-                outflow = actions.mark_lost(outflow, cause=LostCause.OTHER, by=self.user, note=self.lost_note)
+                outflow = actions.mark_lost(
+                    outflow, cause=plan.lost_cause, on=plan.lost_on, by=self.user, note=self.note
+                )
             else:
                 outflow = actions.STEPS[event](outflow, by=self.user, note=self.note)
         return result.action

@@ -25,6 +25,7 @@ from members.models import (
     FlowReason,
     FlowScope,
     Gender,
+    LostCause,
     OutflowStatus,
 )
 
@@ -137,6 +138,23 @@ MEMBERS = register(
                 OutflowStatus,
                 "outflow.status",
                 help=_("Leave empty, or write 未外出, for a member at home."),
+            ),
+            Column(
+                "失联原因",
+                "current_outflow.lost_cause",
+                CHOICE,
+                16,
+                LostCause,
+                "outflow.lost_cause",
+                help=_("For a member whose status is 失联 only, and needed then: one of the seven official causes."),
+            ),
+            Column(
+                "失联时间",
+                "current_outflow.lost_on",
+                DATE,
+                12,
+                field="outflow.lost_on",
+                help=_("For a member whose status is 失联 only; leave empty for today."),
             ),
             Column("备注", "note", width=20, field="note"),
         ),

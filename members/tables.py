@@ -1,12 +1,13 @@
 """The member list table: personal data always masked here."""
 
 import django_tables2 as tables
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.tables import WIDE_ONLY
-from members.models import CensusCampaign, CensusTask, Member
+from members.models import CensusCampaign, CensusTask, Member, OutflowStatus
 
 STATUS_BADGES = {"registered": "secondary", "reported": "success", "lost": "danger"}
 # Columns a phone screen can do without; name, phone, destination and status stay visible.
@@ -33,6 +34,15 @@ class MemberTable(tables.Table):
         default="—",
     )
     status = tables.Column(verbose_name=_("outflow status"), accessor="current_outflow__status", default=_("Not away"))
+    lost_cause = tables.Column(
+        verbose_name=_("cause of lost contact"),
+        accessor="current_outflow__get_lost_cause_display",
+        order_by="current_outflow__lost_cause",
+        default="—",
+    )
+    lost_on = tables.DateColumn(
+        verbose_name=_("lost contact on"), accessor="current_outflow__lost_on", format="Y-m-d", default="—"
+    )
     tags = tables.Column(verbose_name=_("tags"), orderable=False, accessor="pk", attrs=WIDE_ONLY)
 
     class Meta:
@@ -41,6 +51,8 @@ class MemberTable(tables.Table):
         sequence = [
             "name",
             "status",
+            "lost_cause",
+            "lost_on",
             "masked_phone",
             "destination",
             "gender",
@@ -52,6 +64,12 @@ class MemberTable(tables.Table):
         ]
         fields = sequence
         attrs = {"class": "table table-sm table-hover align-middle member-table"}
+
+    def before_render(self, request: HttpRequest) -> None:
+        # Why and since when are the lost register's columns (失联党员名册: ?status=lost, or a cause chosen).
+        if request.GET.get("status") != OutflowStatus.LOST and not request.GET.get("lost_cause"):
+            self.columns.hide("lost_cause")
+            self.columns.hide("lost_on")
 
     def render_status(self, value: str, record: Member) -> str:
         outflow = record.current_outflow

@@ -244,7 +244,7 @@ def test_new_members_with_a_destination_get_their_outflow_through_the_workflow(c
         member_row(
             **away_member(2, name="刚登记的", branch=county.huaguo.name, 流动状态="已登记", 所属在外流动党组织="")
         ),
-        member_row(**away_member(3, name="失联的", branch=county.huaguo.name, 流动状态="失联")),
+        member_row(**away_member(3, name="失联的", branch=county.huaguo.name, 流动状态="失联", 失联原因="出国（境）")),
         member_row(
             **away_member(4, name="在家的", branch=county.huaguo.name, **dict.fromkeys(MEMBER_HEADERS[14:30], None))
         ),
@@ -259,7 +259,7 @@ def test_new_members_with_a_destination_get_their_outflow_through_the_workflow(c
     assert reported.current_outflow.status == OutflowStatus.REPORTED and reported.flowing_org == county.huadu
     assert registered.current_outflow.status == OutflowStatus.REGISTERED
     assert registered.flowing_org == county.huadu  # left empty: assigned at the destination, as on the page
-    assert lost.current_outflow.status == OutflowStatus.LOST and lost.current_outflow.lost_cause == LostCause.OTHER
+    assert lost.current_outflow.status == OutflowStatus.LOST and lost.current_outflow.lost_cause == LostCause.ABROAD
     assert home.current_outflow is None
     kinds = list(OutflowEvent.objects.filter(outflow__member=reported).values_list("kind", flat=True))
     assert kinds == [OutflowEventKind.REGISTER, OutflowEventKind.REPORT]
