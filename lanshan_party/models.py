@@ -355,6 +355,12 @@ class ExportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.ledger} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.ledger
 
+    @property
+    def scope(self) -> str:
+        """The organization whose subtree the export holds, by name: "" when its user sees the whole county."""
+        user = self.user
+        return "" if user.sees_everything or user.organization is None else user.organization.name
+
 
 class ImportBatch(models.Model):
     """A ledger import (台账导入): an uploaded workbook, checked row by row, previewed with its faults, then

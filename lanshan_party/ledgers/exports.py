@@ -190,8 +190,10 @@ def county_name() -> str:
 
 
 def title_row(job: ExportJob, ledger: Ledger) -> str:
+    """The ledger's title row: whose ledger (the county, or the user's own organization when they see only its
+    subtree), when it was exported, its filters and whether personal data is masked."""
     parts = [
-        f"{county_name()}{ledger.title}",
+        f"{job.scope or county_name()}{ledger.title}",
         _("exported %(date)s") % {"date": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
     ]
     parts.append(_("filters: %(filters)s") % {"filters": job.filters} if job.filters else _("no filters"))

@@ -42,7 +42,7 @@ def badge(kind: str, label: Any) -> str:
 class ExportJobTable(tables.Table):
     created_at = tables.DateTimeColumn(format="Y-m-d H:i")
     ledger = tables.Column()
-    filters = tables.Column(orderable=False, attrs=WIDE_ONLY)
+    filters = tables.Column(orderable=False, attrs=WIDE_ONLY, empty_values=())
     masked = tables.Column(verbose_name=_("personal data"))
     row_count = tables.Column()
     status = tables.Column()
@@ -76,8 +76,9 @@ class ExportJobTable(tables.Table):
             record.status == ExportStatus.DONE and record.expires_at is not None and record.expires_at < timezone.now()
         )
 
-    def render_filters(self, value: str) -> str:
-        return format_html('<span class="small text-muted">{}</span>', value)
+    def render_filters(self, value: str, record: ExportJob) -> str:
+        parts = [_("scope: %(organization)s") % {"organization": record.scope}] if record.scope else []
+        return format_html('<span class="small text-muted">{}</span>', "；".join([*parts, value] if value else parts))
 
     def render_download(self, record: ExportJob) -> str:
         if record.status != ExportStatus.DONE or not record.file or self._past_keeping(record):

@@ -42,7 +42,7 @@ class ExportListView(ScopedListView):
     model = ExportJob
     filterset_class = ExportJobFilter
     table_class = ExportJobTable
-    select_related = ("user",)
+    select_related = ("user__organization",)  # the scope each export held, in its filters column
     page_title = gettext_lazy("Export history")
     template_name = "ledgers/exportjob_list.html"
 
