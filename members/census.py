@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,20 +222,6 @@ def reveal_phone_for_call(task: CensusTask, *, by: User) -> CensusTask:
         note=_("Phone, to call for the census “%(campaign)s”") % {"campaign": task.campaign},
     )
     return task
-
-
-def default_campaign(user: User) -> int | None:
-    """The campaign the task list opens on: the newest open one, when the user's tasks span several campaigns
-    (otherwise the same member shows once per campaign)."""
-    mine = CensusTask.objects.visible_to(user).filter(campaign=OuterRef("pk"))
-    campaigns = list(
-        CensusCampaign.objects.filter(Exists(mine))
-        .order_by(Case(When(status=CampaignStatus.OPEN, then=Value(0)), default=Value(1)), "-starts_on", "-id")
-        .values_list("pk", "status")[:2]
-    )
-    if len(campaigns) < 2 or campaigns[0][1] != CampaignStatus.OPEN:
-        return None
-    return campaigns[0][0]
 
 
 def campaign_progress(campaign: CensusCampaign, user: User) -> dict[str, Any]:

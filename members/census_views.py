@@ -133,7 +133,7 @@ class CampaignStepView(RoleRequiredMixin, ScopedQuerysetMixin, View):
 
 class CensusTaskListView(LedgerExportMixin, ScopedListView):
     """The tasks the user answers for, by campaign (newest first), unanswered first; on a phone, name, campaign,
-    result, phone and the answer button. With tasks in several campaigns it opens on the newest open one."""
+    result, phone and the answer button, so a member with tasks in two campaigns shows twice under their names."""
 
     model = CensusTask
     filterset_class = CensusTaskFilter
@@ -143,16 +143,6 @@ class CensusTaskListView(LedgerExportMixin, ScopedListView):
     ledger = "census_results"
     # The campaign filter has a default: posted blank it stays in the address (members:search keeps it), meaning all.
     blank_means_all = ("campaign",)
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Redirected rather than filtered in place, so the address, the filter form and an export all say the same.
-        if "campaign" not in request.GET and not (request.htmx and not request.htmx.boosted):
-            campaign = census.default_campaign(request.user)
-            if campaign is not None:
-                query = request.GET.copy()
-                query["campaign"] = str(campaign)
-                return redirect(f"{request.path}?{query.urlencode()}")
-        return super().get(request, *args, **kwargs)
 
     def get_filterset(self, filterset_class: Any) -> Any:
         filterset = super().get_filterset(filterset_class)

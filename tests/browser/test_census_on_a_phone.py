@@ -45,7 +45,7 @@ def test_a_secretary_answers_census_tasks_on_a_phone_and_the_county_sees_progres
     page.check("input[name=contacted][value=true]")
     page.select_option("#id_channel", "phone")
     page.check("input[name=result][value=normal]")
-    page.click("main form [type=submit]")
+    page.click("main form [type=submit][name=submit]")  # the answer's Save, not the call button above it
     page.wait_for_selector("text=已保存")
 
     # The next unanswered task opens by itself.
@@ -57,7 +57,7 @@ def test_a_secretary_answers_census_tasks_on_a_phone_and_the_county_sees_progres
     page.select_option("#id_lost_cause", "employer_changed")
     page.fill("#id_note", "电话停机，老乡说已离开原厂")
     phone_page.screenshot("census_answer_lost_phone")
-    page.click("main form [type=submit]")
+    page.click("main form [type=submit][name=submit]")  # the answer's Save, not the call button above it
     page.wait_for_url("**/census/tasks/?campaign=*")
     assert Member.objects.get(name=lost_name).current_outflow.status == OutflowStatus.LOST
     assert phone_page.blocked == []
