@@ -68,6 +68,7 @@ def test_a_member_changed_between_the_forms_check_and_its_save_is_not_overwritte
     assert county.yuan.note == "别人的备注"
 
 
+@pytest.mark.usefixtures("on_a_fixed_day")  # the factory's activity is on a fixed day of 2026
 def test_an_activity_changed_between_the_forms_check_and_its_save_is_not_overwritten(county, monkeypatch):
     activity = ActivityFactory(organization=county.huaguo, topic="原来的主题")
     url = reverse("activities:activity_update", args=[activity.pk])

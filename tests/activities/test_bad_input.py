@@ -8,6 +8,9 @@ from tests.conftest import login
 from tests.factories import ActivityFactory
 from tests.test_permissions import posted_back
 
+# These tests post activities on fixed days of 2026, which must be in the past.
+pytestmark = pytest.mark.usefixtures("on_a_fixed_day")
+
 NOT_ONE_YOU_MAY_RECORD = "您不能为该党组织登记"
 
 
