@@ -211,7 +211,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # Longest a web request waits on the broker to publish a task (a hung broker must not hold pages up); the sweep
 # publishes whatever did not make it.
-BROKER_PUBLISH_WAIT = float(os.getenv("BROKER_PUBLISH_WAIT", "0.5"))
+BROKER_PUBLISH_WAIT = float(os.getenv("BROKER_PUBLISH_WAIT", "0.4"))
 # A running export or import that has not shown progress for this long lost its worker: the sweep starts it again.
 LEDGER_JOB_STALLED_SECONDS = envint("LEDGER_JOB_STALLED_SECONDS", "120")
 
@@ -245,8 +245,10 @@ if CACHE_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            # A cache that is down or hung costs a page a fraction of a second, never the page itself.
-            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
+            # A cache that is down or hung costs a page a fraction of a second, never the page itself: with the
+            # publish wait above, a request that meets a hung Redis for the first time in its process still answers
+            # well inside a second (each breaker then skips Redis for its cooldown).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
