@@ -75,6 +75,8 @@ class Standing(models.TextChoices):
     SUSPENDED = "suspended", _("Membership suspended")
     EXPELLED = "expelled", _("No longer a member")
     DECEASED = "deceased", _("Deceased")
+    # The receipt of a transfer's introduction letter came back: the member is no longer on our roll.
+    TRANSFERRED_OUT = "transferred_out", _("Relationship transferred out")
 
 
 class Education(models.TextChoices):
