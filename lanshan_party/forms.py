@@ -139,7 +139,8 @@ class UserFormBase(CrispyFormMixin, forms.ModelForm):
         # What a ModelForm makes of a ForeignKey: a ModelChoiceField over all rows of the related model.
         assert isinstance(organization, forms.ModelChoiceField) and organization.queryset is not None
         organizations = organization.queryset.model.objects  # the Organization model, named by the User model only
-        organization.queryset = organizations.visible_to(user).in_tree().active()
+        # Partner organizations too: a destination partner's account is bound to one (the role decides which kinds fit).
+        organization.queryset = organizations.visible_to(user).active()
         organization.required = True
         organization.error_messages["required"] = _("Choose the organization this user belongs to.")
         if self.instance.pk and self.instance.mobile:

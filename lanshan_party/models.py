@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     COUNTY = "county", _("County staff")
     TOWNSHIP = "township", _("Township staff")
     SECRETARY = "secretary", _("Branch secretary")
+    # Staff of a destination partner organization (流入地党组织) named in an agreement: they see only the members
+    # whose open outflow names their organization.
+    PARTNER = "partner", _("Destination partner")
 
 
 # The county organization department's roles: they see the whole county (what each may do: lanshan_party.rights).
@@ -28,6 +31,7 @@ ROLE_ORG_KINDS: dict[str, tuple[str, ...]] = {
     Role.COUNTY: ("county",),
     Role.TOWNSHIP: ("township",),
     Role.SECRETARY: ("village", "community", "flowing"),
+    Role.PARTNER: ("partner",),
 }
 
 
@@ -195,6 +199,8 @@ class NotificationKind(models.TextChoices):
     CERTIFICATE_CHECK = "certificate_check", _("Activity certificate yearly check due")
     AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal due")
     TRANSFER_PROMPT = "transfer_prompt", _("Away 6+ months: transfer the relationship")
+    REPORT_OVERDUE = "report_overdue", _("Report-in overdue")
+    REPORT_REFUSED = "report_refused", _("Report-in refused at the destination")
 
 
 class Channel(models.TextChoices):

@@ -54,6 +54,8 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
 # Phone numbers a user may have shown in one day to call members for an open census campaign (the campaign is the
 # reason, so users without the right to reveal personal data may too; every one is in the audit log).
 CENSUS_CALL_REVEALS_PER_DAY = envint("CENSUS_CALL_REVEALS_PER_DAY", "50")
+# Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
+REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
 
 INSTALLED_APPS = [
     "lanshan_party",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "services",
+    "inflow",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

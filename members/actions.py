@@ -8,13 +8,14 @@ records an OutflowEvent for the timeline and an audit entry.
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lanshan_party import audit
-from lanshan_party.models import AuditAction, User
+from lanshan_party.models import AuditAction, NotificationKind, User
 from members.models import (
     OPEN_STATUSES,
     LostCause,
@@ -53,15 +54,24 @@ def match_flowing_org(province: str, city: str, district: str = "") -> Organizat
     return candidates[0] if candidates else None
 
 
+def report_due(departure_date: datetime.date) -> datetime.date:
+    """The last day to report in (报到): settings.REPORT_IN_DUE_DAYS after the departure."""
+    return departure_date + datetime.timedelta(days=settings.REPORT_IN_DUE_DAYS)
+
+
 def _link_member(outflow: Outflow) -> None:
-    """Keep the member's pointers to their open outflow and its flowing organization in step with it."""
+    """Keep the member's pointers to their open outflow, its flowing organization and its destination partner
+    organization in step with it."""
     if outflow.is_open:
         Member.objects.filter(pk=outflow.member_id).update(
-            current_outflow=outflow, flowing_org=outflow.flowing_org_id, updated_at=timezone.now()
+            current_outflow=outflow,
+            flowing_org=outflow.flowing_org_id,
+            partner_org=outflow.partner_org_id,
+            updated_at=timezone.now(),
         )
     else:
         Member.objects.filter(pk=outflow.member_id, current_outflow=outflow).update(
-            current_outflow=None, flowing_org=None, updated_at=timezone.now()
+            current_outflow=None, flowing_org=None, partner_org=None, updated_at=timezone.now()
         )
 
 
@@ -107,6 +117,8 @@ def register_outflow(member: Member, *, by: User | None, note: str = "", **field
     outflow = Outflow(member=member, status=S.REGISTERED, **fields)
     if outflow.flowing_org_id is None:
         outflow.flowing_org = match_flowing_org(outflow.province, outflow.city, outflow.district)
+    if outflow.departure_date and outflow.report_due_on is None:
+        outflow.report_due_on = report_due(outflow.departure_date)
     outflow.full_clean()
     try:
         with transaction.atomic():
@@ -115,6 +127,7 @@ def register_outflow(member: Member, *, by: User | None, note: str = "", **field
         raise ValidationError(_("%(name)s already has an open outflow.") % {"name": member.name}) from None
     _link_member(outflow)
     original.current_outflow, original.flowing_org = outflow, outflow.flowing_org
+    original.partner_org = outflow.partner_org
     _record_event(outflow, OutflowEventKind.REGISTER, from_status="", on=outflow.departure_date, by=by, note=note)
     return outflow
 
@@ -160,12 +173,123 @@ def report_arrival(
     on: datetime.date | None = None,
     note: str = "",
     flowing_org: Organization | None = None,
+    receiving_org_name: str = "",
 ) -> Outflow:
-    """The member reported (报到) to the flowing or destination organization."""
-    changes: dict[str, Any] = {"reported_on": on or timezone.localdate()}
+    """The member reported (报到) to the flowing or destination organization: recorded by the flowing secretary, or
+    accepted by the destination partner, with the organization the member joined for organizational life (by
+    default the partner organization, when there is one). A refusal recorded before is cleared; its event stays."""
+    changes: dict[str, Any] = {
+        "reported_on": on or timezone.localdate(),
+        "report_recorded_by": by if by is not None and by.is_authenticated else None,
+        "refused_on": None,
+        "refusal_reason": "",
+        "refused_by": None,
+    }
+    receiving = receiving_org_name.strip()
+    if not receiving and outflow.partner_org_id:
+        receiving = Organization.objects.get(pk=outflow.partner_org_id).name
+    changes["receiving_org_name"] = receiving[:120]
     if flowing_org is not None:
         changes["flowing_org"] = flowing_org
     return _transition(outflow, OutflowEventKind.REPORT, on=on, by=by, note=note, **changes)
+
+
+@transaction.atomic
+def refuse_report_in(outflow: Outflow, *, by: User | None, reason: str, on: datetime.date | None = None) -> Outflow:
+    """The destination partner refuses the member's report-in, saying why: the outflow stays 待报到 with the refusal
+    shown, and the county staff and the flowing organization's secretaries are reminded through the outbox."""
+    from lanshan_party.notifications import Reminder, county_users, secretaries_of, write
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the report-in is refused, so the member's organization can act on it."))
+    outflow = Outflow.objects.select_for_update().select_related("member", "partner_org").get(pk=outflow.pk)
+    if outflow.status != S.REGISTERED:
+        raise ValidationError(
+            _("This outflow is now “%(status)s”: only a report-in still awaited can be refused. Reload the page.")
+            % {"status": outflow.get_status_display()}
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < outflow.departure_date:
+        raise ValidationError(
+            _("Give a date between the departure (%(date)s) and today.") % {"date": outflow.departure_date}
+        )
+    outflow.refused_on, outflow.refusal_reason = on, reason
+    outflow.refused_by = by if by is not None and by.is_authenticated else None
+    outflow.save(update_fields=["refused_on", "refusal_reason", "refused_by"])
+    event = _record_event(outflow, OutflowEventKind.REFUSE, from_status=outflow.status, on=on, by=by, note=reason)
+    recipients = county_users()
+    if outflow.flowing_org_id:
+        recipients += secretaries_of([outflow.flowing_org_id]).get(outflow.flowing_org_id, [])
+    partner = outflow.partner_display or _("the destination")
+    write(
+        Reminder(
+            key=f"report-refused:{event.pk}:{user.pk}",
+            recipient=user,
+            kind=NotificationKind.REPORT_REFUSED,
+            subject=_("%(partner)s refused the report-in of %(name)s")
+            % {"partner": partner, "name": outflow.member.name},
+            body=_("Reason: %(reason)s. Contact the member and the destination, then record the report-in again.")
+            % {"reason": reason},
+            link=outflow.member.get_absolute_url(),
+        )
+        for user in recipients
+    )
+    return outflow
+
+
+def handover_candidate(outflow: Outflow) -> Organization | None:
+    """The flowing organization whose area the outflow's destination is in, when it is another than the one the
+    member is under now: the whereabouts page proposes handing the member over to it (never automatically)."""
+    if not outflow.is_open or not outflow.province or not outflow.city:
+        return None
+    match = match_flowing_org(outflow.province, outflow.city, outflow.district)
+    if match is None or match.pk == outflow.flowing_org_id:
+        return None
+    current = outflow.flowing_org
+    if (
+        current is not None
+        and (current.province, current.city) == (outflow.province, outflow.city)
+        and (not current.district or current.district == outflow.district or match.district != outflow.district)
+    ):
+        return None  # the destination is still in the area of the organization the member is under
+    return match
+
+
+@transaction.atomic
+def hand_over(outflow: Outflow, *, to: Organization, by: User | None, note: str = "") -> Outflow:
+    """Move an open outflow's member under another flowing organization (the whereabouts moved into its area)."""
+    outflow = Outflow.objects.select_for_update().select_related("flowing_org").get(pk=outflow.pk)
+    if not outflow.is_open:
+        raise ValidationError(_("This outflow has ended; the member can no longer be handed over."))
+    if to.kind != "flowing" or not to.is_active:
+        raise ValidationError(_("Choose an active flowing organization to hand the member over to."))
+    if outflow.flowing_org_id == to.pk:
+        raise ValidationError(_("The member is already under %(org)s.") % {"org": to})
+    before = outflow.flowing_org
+    outflow.flowing_org = to
+    outflow.save(update_fields=["flowing_org"])
+    _link_member(outflow)
+    text = _("From %(old)s to %(new)s") % {"old": before or "—", "new": to}
+    if note.strip():
+        text = f"{text}：{note.strip()}"
+    OutflowEvent.objects.create(
+        outflow=outflow,
+        kind=OutflowEventKind.HAND_OVER,
+        from_status=outflow.status,
+        to_status=outflow.status,
+        on=timezone.localdate(),
+        by=by if by is not None and by.is_authenticated else None,
+        note=text,
+    )
+    audit.record(
+        AuditAction.WORKFLOW,
+        actor=by,
+        obj=outflow,
+        changes={"flowing_org": [str(before or ""), str(to)]},
+        note=f"{OutflowEventKind.HAND_OVER.label}：{text}",
+    )
+    return outflow
 
 
 @transaction.atomic
@@ -221,6 +345,8 @@ def update_whereabouts(outflow: Outflow, *, by: User | None, note: str = "", **f
         setattr(outflow, field, value)
     if outflow.flowing_org_id is None:
         outflow.flowing_org = match_flowing_org(outflow.province, outflow.city, outflow.district)
+    if outflow.status == S.REGISTERED and "departure_date" in fields:
+        outflow.report_due_on = report_due(outflow.departure_date)
     outflow.full_clean()
     outflow.save()
     _link_member(outflow)

@@ -28,5 +28,7 @@ from members.models.members import (
     months_ago,
     needs_transfer_q,
     no_life_since_q,
+    report_overdue_q,
 )
 from members.models.outflows import Outflow, OutflowEvent, OutflowQuerySet
+from members.models.partner import EvaluationGrade, PartnerAttendance, PartnerEvaluation, PartnerRecordQuerySet

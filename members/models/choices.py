@@ -45,6 +45,8 @@ class LostCause(models.TextChoices):
 class OutflowEventKind(models.TextChoices):
     REGISTER = "register", _("Departure registered")
     REPORT = "report", _("Reported at destination")
+    REFUSE = "refuse", _("Report-in refused at the destination")
+    HAND_OVER = "hand_over", _("Handed over to another flowing organization")
     UPDATE = "update", _("Whereabouts updated")
     RETURN = "return", _("Returned home")
     TRANSFER = "transfer", _("Relationship transferred out")

@@ -128,10 +128,17 @@ def life_band_q(months: int, today: datetime.date | None = None, *, whole: bool 
     return condition
 
 
-class MemberQuerySet(ScopedQuerySet):
-    """Visible: members whose home branch, or whose current flowing organization, is in the user's subtree."""
+def report_overdue_q(today: datetime.date | None = None, *, prefix: str = "current_outflow__") -> Q:
+    """The outflow (the member's open one, or with prefix="" an outflow itself) is 待报到 past its due date."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}status": OutflowStatus.REGISTERED, f"{prefix}report_due_on__lt": today})
 
-    organization_fks = ("home_branch", "flowing_org")
+
+class MemberQuerySet(ScopedQuerySet):
+    """Visible: members whose home branch, or whose current flowing organization, or whose open outflow's
+    destination partner organization (流入地党组织), is in the user's subtree."""
+
+    organization_fks = ("home_branch", "flowing_org", "partner_org")
 
     def with_responsible(self) -> "MemberQuerySet":
         """Each member annotated with `responsible`, the id of the organization answering for them now: the same
@@ -165,6 +172,10 @@ class MemberQuerySet(ScopedQuerySet):
 
     def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
         return self.filter(needs_transfer_q(today))
+
+    def report_overdue(self, today: datetime.date | None = None) -> "MemberQuerySet":
+        """Members whose open outflow is 待报到 past its due date (报到逾期)."""
+        return self.filter(report_overdue_q(today))
 
     def life_warnings(self, level: int | None = None, today: datetime.date | None = None) -> "MemberQuerySet":
         """Members at a six-month-rule warning level (3, 5, or 6 meaning six months and more), or at any level."""
@@ -230,6 +241,17 @@ class Member(models.Model):
         null=True,
         blank=True,
         related_name="flowing_members",
+        editable=False,
+    )
+    # While away with a destination partner organization named on the open outflow: that organization, copied by
+    # the same workflow, so its staff see the member through the same indexed scoping.
+    partner_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("destination partner organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_members",
         editable=False,
     )
     current_outflow = models.OneToOneField(

@@ -1,5 +1,6 @@
 """Outflows (外出/流动登记): one member's time away, with each recorded transition."""
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 # Away this long without the relationship transferred → prompt to transfer (应转尽转).
 from members.models.choices import OPEN_STATUSES, FlowReason, FlowScope, LostCause, OutflowEventKind, OutflowStatus
-from members.models.members import TRANSFER_PROMPT_MONTHS, Member, months_ago
+from members.models.members import TRANSFER_PROMPT_MONTHS, Member, months_ago, report_overdue_q
 
 
 class OutflowQuerySet(models.QuerySet):
@@ -28,6 +29,10 @@ class OutflowQuerySet(models.QuerySet):
 
     def open(self) -> "OutflowQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
+
+    def report_overdue(self, today: datetime.date | None = None) -> "OutflowQuerySet":
+        """待报到 (registered, not yet reported) past the due date."""
+        return self.filter(report_overdue_q(today, prefix=""))
 
 
 class Outflow(models.Model):
@@ -61,6 +66,18 @@ class Outflow(models.Model):
         related_name="flowing_outflows",
         limit_choices_to={"kind": "flowing"},
     )
+    # The destination partner organization (流入地党组织) of an agreement covering the flowing organization: its
+    # staff see the member while this outflow is open (Member.partner_org is kept from it). The name below is what
+    # is shown when there is none.
+    partner_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("destination partner organization (of an agreement)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_outflows",
+        limit_choices_to={"kind": "partner"},
+    )
     partner_org_name = models.CharField(_("destination partner organization"), max_length=120, blank=True)
     partner_contact = models.CharField(_("destination contact person"), max_length=50, blank=True)
     partner_contact_phone = EncryptedCharField(_("destination contact phone"), blank=True, default="")
@@ -69,7 +86,34 @@ class Outflow(models.Model):
     certificate_checked_on = models.DateField(_("certificate last yearly check"), null=True, blank=True)
     pair_contact = models.CharField(_("pair contact"), max_length=50, blank=True)
     relationship_transferred = models.BooleanField(_("relationship transferred"), default=False)
+    # Report-in (报到): due within settings.REPORT_IN_DUE_DAYS of the departure; still "registered" (待报到) after it
+    # is overdue. Who recorded it and where the member joined organizational life; a partner's refusal and why.
+    report_due_on = models.DateField(_("report-in due on"), null=True, blank=True, db_index=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    receiving_org_name = models.CharField(
+        _("receiving organization"),
+        max_length=120,
+        blank=True,
+        help_text=_("The organization the member reported to and joins for organizational life."),
+    )
+    report_recorded_by = models.ForeignKey(
+        "lanshan_party.User",
+        verbose_name=_("report-in recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refused_on = models.DateField(_("report-in refused on"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing the report-in"), blank=True)
+    refused_by = models.ForeignKey(
+        "lanshan_party.User",
+        verbose_name=_("report-in refused by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     lost_cause = models.CharField(_("cause of lost contact"), max_length=20, choices=LostCause.choices, blank=True)
     lost_on = models.DateField(_("lost contact on"), null=True, blank=True)
@@ -106,6 +150,16 @@ class Outflow(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def partner_display(self) -> str:
+        """The destination partner organization: the agreement's one when named, else the free text."""
+        return self.partner_org.name if self.partner_org_id and self.partner_org else self.partner_org_name
+
+    def is_report_overdue(self, today: datetime.date | None = None) -> bool:
+        """待报到 past its due date (the same rule as OutflowQuerySet.report_overdue)."""
+        today = today or timezone.localdate()
+        return self.status == OutflowStatus.REGISTERED and self.report_due_on is not None and self.report_due_on < today
+
+    @property
     def needs_transfer(self) -> bool:
         """Away 6+ months without the relationship transferred: prompt to transfer (应转尽转)."""
         return (
@@ -130,6 +184,8 @@ class Outflow(models.Model):
             errors["departure_date"] = _("The departure date is before the member's birth date. Check the year.")
         if self.flowing_org is not None and self.flowing_org.kind != "flowing":
             errors["flowing_org"] = _("Choose a flowing organization.")
+        if self.partner_org is not None and self.partner_org.kind != "partner":
+            errors["partner_org"] = _("Choose a destination partner organization named in an agreement.")
         if errors:
             raise ValidationError(errors)
 
