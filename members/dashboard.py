@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from lanshan_party.dashboard import top
 from lanshan_party.models import User
 from lanshan_party.registry import register_figures
+from lanshan_party.rights import Right, has_right
 from members.models import LIFE_LEVEL_LABELS, CampaignStatus, CensusTask, Member, OutflowEvent, OutflowStatus
 from organizations.models import Organization
 
@@ -16,8 +17,19 @@ from organizations.models import Organization
 @register_figures("home")
 def home_figures(user: User, year: int, today: datetime.date) -> dict[str, Any]:
     members = Member.objects.visible_to(user)
+    counts = members.summary()
+    if has_right(user, Right.RECORD_AT_DESTINATION):
+        # A destination partner's home: the report-ins waiting for it (报到待确认), the longest overdue first.
+        waiting = members.filter(current_outflow__status=OutflowStatus.REGISTERED)
+        return {
+            "counts": counts,
+            "report_ins_waiting": counts["away"] - counts["reported"] - counts["lost"],
+            "report_ins": waiting.select_related("current_outflow").order_by("current_outflow__report_due_on", "id")[
+                :10
+            ],
+        }
     return {
-        "counts": members.summary(),
+        "counts": counts,
         "life_warnings": [
             (months, LIFE_LEVEL_LABELS[months], n) for months, n in members.life_warning_counts().items()
         ],

@@ -68,6 +68,9 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
     needs_transfer = django_filters.BooleanFilter(
         label=_("Away 6+ months, not transferred"), method="by_needs_transfer", widget=forms.CheckboxInput
     )
+    report_overdue = django_filters.BooleanFilter(
+        label=_("Report-in overdue"), method="by_report_overdue", widget=forms.CheckboxInput
+    )
 
     scoped_dropdowns = {"organization": Organization.objects.in_tree(), "township": Organization.objects.townships()}
 
@@ -85,6 +88,7 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
             "standing",
             "tags",
             "needs_transfer",
+            "report_overdue",
         ]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -100,6 +104,9 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
 
     def by_needs_transfer(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.needs_transfer() if value else queryset
+
+    def by_report_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.report_overdue() if value else queryset
 
     @property
     def qs(self) -> QuerySet:

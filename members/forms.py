@@ -4,6 +4,7 @@ that say what to do; dropdowns list only what the user may see."""
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -166,8 +167,8 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
         ("address",),
         ("industry", "employer"),
         ("flowing_org",),
+        ("partner_org",),
         ("partner_org_name", "partner_contact", "partner_contact_phone"),
-        ("certificate_number", "certificate_issued_on", "certificate_checked_on"),
         ("pair_contact",),
         ("note",),
     )
@@ -189,18 +190,14 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
             "industry",
             "employer",
             "flowing_org",
+            "partner_org",
             "partner_org_name",
             "partner_contact",
             "partner_contact_phone",
-            "certificate_number",
-            "certificate_issued_on",
-            "certificate_checked_on",
             "pair_contact",
         ]
         widgets = {
             "departure_date": DateInput(),
-            "certificate_issued_on": DateInput(),
-            "certificate_checked_on": DateInput(),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -210,6 +207,16 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
             # Keep the member's current flowing organization selectable, and nothing else outside.
             flowing = flowing | Organization.objects.filter(pk=self.instance.flowing_org_id)
         self.fields["flowing_org"].queryset = flowing
+        from members.partner_forms import agreement_partners
+
+        partners = agreement_partners(flowing)
+        if self.instance.partner_org_id:
+            partners = Organization.objects.filter(Q(pk__in=partners.values("pk")) | Q(pk=self.instance.partner_org_id))
+        self.fields["partner_org"].queryset = partners
+        self.fields["partner_org"].help_text = _(
+            "A partner organization of an agreement in force covering the flowing organization: its staff then see "
+            "the member, confirm the report-in and report back. Otherwise give its name below."
+        )
         self.fields["flowing_org"].help_text = _(
             "Leave empty to assign the flowing organization at the destination automatically."
         )
@@ -226,6 +233,27 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
         if self.instance.pk and not raw.strip():
             return self.instance.partner_contact_phone
         return normalize_phone(raw)
+
+    def clean(self) -> dict[str, Any]:
+        from members.actions import match_flowing_org
+        from members.partner_forms import agreement_partners
+
+        cleaned = super().clean()
+        partner = cleaned.get("partner_org")
+        if partner is not None and partner.pk != self.instance.partner_org_id:
+            flowing = cleaned.get("flowing_org") or match_flowing_org(
+                cleaned.get("province", ""), cleaned.get("city", ""), cleaned.get("district", "")
+            )
+            if flowing is None or not agreement_partners([flowing]).filter(pk=partner.pk).exists():
+                self.add_error(
+                    "partner_org",
+                    _(
+                        "%(partner)s is not the partner of an agreement in force covering %(org)s. Choose the "
+                        "flowing organization first, or leave the partner organization empty and give its name."
+                    )
+                    % {"partner": partner, "org": flowing or _("the destination")},
+                )
+        return cleaned
 
     def outflow_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -246,6 +274,16 @@ class TransitionForm(CrispyFormMixin, forms.Form):
         else:
             self.fields["cause"].required = True
             self.fields["cause"].error_messages["required"] = _("Choose one of the official causes of lost contact.")
+        if event == "report":
+            self.fields["receiving_org_name"] = forms.CharField(
+                label=_("receiving organization"),
+                max_length=120,
+                required=False,
+                help_text=_(
+                    "Where the member reported and joins organizational life; empty: the destination partner "
+                    "organization of the outflow, if any."
+                ),
+            )
         if event == "close":
             self.fields["note"].required = True
             self.fields["note"].error_messages["required"] = _("Say why the outflow is closed.")

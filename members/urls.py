@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import census_views, views
+from members import census_views, partner_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),
     path("<int:pk>/reveal/", views.MemberRevealView.as_view(), name="member_reveal"),
     path("<int:pk>/depart/", views.OutflowRegisterView.as_view(), name="outflow_create"),
+    path("report-ins/", partner_views.PartnerDeskView.as_view(), name="partner_desk"),
+    path("outflows/<int:pk>/accept/", partner_views.ReportInAcceptView.as_view(), name="report_in_accept"),
+    path("outflows/<int:pk>/refuse/", partner_views.ReportInRefuseView.as_view(), name="report_in_refuse"),
+    path("outflows/<int:pk>/hand-over/", partner_views.HandOverView.as_view(), name="outflow_hand_over"),
+    path("<int:pk>/destination/<slug:record>/", partner_views.PartnerRecordView.as_view(), name="partner_record"),
     path("outflows/<int:pk>/edit/", views.OutflowUpdateView.as_view(), name="outflow_update"),
     path("outflows/<int:pk>/<slug:event>/", views.OutflowTransitionView.as_view(), name="outflow_transition"),
     path("census/", census_views.CampaignListView.as_view(), name="campaign_list"),

@@ -21,10 +21,12 @@ from lanshan_party import audit
 from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import AuditAction
 from lanshan_party.personal_data import search_token
+from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
     PageTitleMixin,
+    RoleRequiredMixin,
     ScopedListView,
     ScopedQuerysetMixin,
     WorkflowFormMixin,
@@ -40,6 +42,8 @@ from members.models import (
     Member,
     Outflow,
     OutflowEventKind,
+    PartnerAttendance,
+    PartnerEvaluation,
     Standing,
 )
 from members.tables import MemberTable
@@ -62,7 +66,13 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .select_related("home_branch", "flowing_org", "current_outflow__flowing_org")
+            .select_related(
+                "home_branch",
+                "flowing_org",
+                "current_outflow__flowing_org",
+                "current_outflow__partner_org",
+                "current_outflow__refused_by",
+            )
             .prefetch_related("tags")
         )
 
@@ -82,6 +92,22 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         context["reveal_form"] = RevealForm()
         context["home_branch_visible"] = self.request.user.sees_organization(member.home_branch)
         context["call_task"] = census.call_task_for(member, self.request.user)
+        current = member.current_outflow
+        keeps = has_right(self.request.user, Right.KEEP_MEMBER_RECORDS)
+        context["keeps_records"] = keeps
+        context["handover_to"] = actions.handover_candidate(current) if current and keeps else None
+        context["report_overdue"] = bool(current and current.is_report_overdue())
+        context["partner_attendance"] = PartnerAttendance.objects.filter(member=member).select_related("partner_org")[
+            :10
+        ]
+        context["partner_evaluations"] = PartnerEvaluation.objects.filter(member=member).select_related("partner_org")[
+            :5
+        ]
+        context["at_destination"] = bool(
+            current
+            and has_right(self.request.user, Right.RECORD_AT_DESTINATION)
+            and current.partner_org_id == self.request.user.organization_id
+        )
         context.update(organizational_life(member, self.request.user))
         return context
 
@@ -176,13 +202,15 @@ class SearchRedirectView(View):
         return redirect(url)
 
 
-class MemberCreateView(AuditedCreateView):
+class MemberCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS
     model = Member
     form_class = MemberForm
     page_title = gettext_lazy("New member")
 
 
-class MemberUpdateView(AuditedUpdateView):
+class MemberUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS
     model = Member
     form_class = MemberForm
 
@@ -204,8 +232,10 @@ class MemberRevealView(ScopedQuerysetMixin, View):
         return render(request, template, {"member": member, "revealed": True})
 
 
-class OutflowRegisterView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
+class OutflowRegisterView(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """Register a departure for a member who is at home."""
+
+    required_right = Right.KEEP_MEMBER_RECORDS
 
     model = Member
     form_class = OutflowForm
@@ -247,8 +277,11 @@ class OutflowRegisterView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin
         return redirect(self.member)
 
 
-class OutflowUpdateView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
-    """Correct the whereabouts of an open outflow without changing its status."""
+class OutflowUpdateView(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
+    """Correct the whereabouts of an open outflow without changing its status; when they moved into the area of
+    another flowing organization, the member's page then proposes handing the member over to it."""
+
+    required_right = Right.KEEP_MEMBER_RECORDS
 
     model = Outflow
     form_class = OutflowForm
@@ -277,6 +310,13 @@ class OutflowUpdateView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, 
         )
 
     def succeeded(self, form: OutflowForm, result: Any) -> HttpResponse:
+        proposed = actions.handover_candidate(result)
+        if proposed is not None:
+            messages.info(
+                self.request,
+                _("The new whereabouts are in the area of %(org)s. Hand the member over to it on this page.")
+                % {"org": proposed},
+            )
         return redirect_in_scope(self.request, self.member, _("Whereabouts updated."), fallback="members:member_list")
 
 
@@ -291,8 +331,10 @@ STEP_LABELS = {
 }
 
 
-class OutflowTransitionView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
+class OutflowTransitionView(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """One step of the outflow workflow (report, return, transfer, lose, find, close)."""
+
+    required_right = Right.KEEP_MEMBER_RECORDS
 
     model = Outflow
     form_class = TransitionForm
@@ -322,6 +364,8 @@ class OutflowTransitionView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMix
     def perform(self, form: TransitionForm) -> Any:
         data = form.cleaned_data
         extra = {"cause": data["cause"]} if self.event == "lose" else {}
+        if self.event == "report":
+            extra = {"receiving_org_name": data.get("receiving_org_name", "")}
         return actions.STEPS[self.event](self.outflow, by=self.request.user, on=data["on"], note=data["note"], **extra)
 
     def succeeded(self, form: TransitionForm, result: Any) -> HttpResponse:

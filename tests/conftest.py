@@ -9,6 +9,8 @@ branch 总市村) and two flowing organizations (Huadu, Kunming). One user per r
 - secretary  — secretary of the Huadu flowing organization: members flowing there
 - branch     — secretary of 花果村: members whose home branch is 花果村
 - outsider   — secretary of 总市村, used to prove things stay out of sight
+- partner    — staff of 花都区新华街道党工委, the destination partner organization of the Huadu agreement: sees only
+               members whose open outflow names it (袁芳伟)
 """
 
 import datetime
@@ -19,7 +21,7 @@ from django.test import Client
 
 from lanshan_party.models import Role
 from members import actions
-from organizations.models import OrgKind, OrgLevel
+from organizations.models import Agreement, AgreementStatus, OrgKind, OrgLevel
 from tests.factories import PASSWORD, FlowingOrgFactory, MemberFactory, OrganizationFactory, UserFactory
 
 
@@ -112,12 +114,27 @@ def county(db: None) -> SimpleNamespace:
         district="官渡区",
     )
 
+    # The destination partner (流入地党组织) outside our tree, named by the in-force agreement covering Huadu.
+    c.partner_org = OrganizationFactory(name="花都区新华街道党工委", kind=OrgKind.PARTNER, level=OrgLevel.COMMITTEE)
+    c.agreement = Agreement.objects.create(
+        counterpart="中共广州市花都区委组织部",
+        partner=c.partner_org,
+        province="广东省",
+        city="广州市",
+        district="花都区",
+        valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date(2099, 12, 31),
+        status=AgreementStatus.IN_FORCE,
+    )
+    c.agreement.covered_organizations.add(c.huadu)
+
     c.admin = UserFactory(username="admin", role=Role.ADMIN, organization=c.committee, may_reveal=True)
     c.county_staff = UserFactory(username="county", role=Role.COUNTY, organization=c.committee, may_reveal=True)
     c.township = UserFactory(username="township", role=Role.TOWNSHIP, organization=c.tafeng)
     c.secretary = UserFactory(username="secretary", role=Role.SECRETARY, organization=c.huadu)
     c.branch = UserFactory(username="branch", role=Role.SECRETARY, organization=c.huaguo)
     c.outsider = UserFactory(username="outsider", role=Role.SECRETARY, organization=c.zongshicun)
+    c.partner = UserFactory(username="partner", role=Role.PARTNER, organization=c.partner_org)
 
     # 袁芳伟: home 花果村, working in Huadu. 覃文英: home 城东社区, at home. 马云: home 总市村, in Kunming.
     c.yuan = MemberFactory(name="袁芳伟", home_branch=c.huaguo)
@@ -130,11 +147,12 @@ def county(db: None) -> SimpleNamespace:
         province="广东省",
         city="广州市",
         district="花都区",
+        partner_org=c.partner_org,
     )
     c.ma_outflow = actions.register_outflow(
         c.ma, by=c.admin, departure_date=datetime.date(2025, 2, 1), province="云南省", city="昆明市", district="官渡区"
     )
-    c.users = [c.admin, c.county_staff, c.township, c.secretary, c.branch, c.outsider]
+    c.users = [c.admin, c.county_staff, c.township, c.secretary, c.branch, c.outsider, c.partner]
     return c
 
 

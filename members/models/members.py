@@ -191,13 +191,15 @@ class MemberQuerySet(ScopedQuerySet):
         return {months: totals[f"level_{months}"] for months in LIFE_WARNING_MONTHS}
 
     def summary(self) -> dict[str, int]:
-        """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred."""
+        """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred, report-in
+        overdue."""
         return self.aggregate(
             total=Count("id"),
             away=Count("id", filter=Q(current_outflow__isnull=False)),
             reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
             lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
             needs_transfer=Count("id", filter=needs_transfer_q()),
+            report_overdue=Count("id", filter=report_overdue_q()),
         )
 
     def count_by(self, field: str) -> dict[int | None, int]:
