@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "services",
+    "certificates",
     "inflow",
     "django.contrib.admin",
     "django.contrib.auth",
