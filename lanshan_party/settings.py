@@ -56,6 +56,8 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
 CENSUS_CALL_REVEALS_PER_DAY = envint("CENSUS_CALL_REVEALS_PER_DAY", "50")
 # Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
 REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
+# Days an introduction letter of a transfer (组织关系介绍信) is valid for; 3 months at most (transfers.checks).
+TRANSFER_LETTER_VALID_DAYS = envint("TRANSFER_LETTER_VALID_DAYS", "90")
 
 INSTALLED_APPS = [
     "lanshan_party",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "services",
+    "transfers",
     "certificates",
     "inflow",
     "django.contrib.admin",

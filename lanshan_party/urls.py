@@ -33,6 +33,7 @@ urlpatterns = [
     path("organizations/", include("organizations.urls")),
     path("activities/", include("activities.urls")),
     path("services/", include("services.urls")),
+    path("transfers/", include("transfers.urls")),
     path("certificates/", include("certificates.urls")),
     path("inflow/", include("inflow.urls")),
     path("ledgers/", include("lanshan_party.ledgers.urls")),

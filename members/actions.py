@@ -24,6 +24,7 @@ from members.models import (
     OutflowEvent,
     OutflowEventKind,
     OutflowStatus,
+    Standing,
 )
 from organizations.models import Organization
 
@@ -109,6 +110,11 @@ def _record_event(
 def register_outflow(member: Member, *, by: User | None, note: str = "", **fields: Any) -> Outflow:
     """Register a departure. The member must have no open outflow."""
     original, member = member, Member.objects.select_for_update().get(pk=member.pk)
+    if member.standing != Standing.NORMAL:
+        raise ValidationError(
+            _("%(name)s is no longer on the roll (%(standing)s): no departure can be registered.")
+            % {"name": member.name, "standing": member.get_standing_display()}
+        )
     if member.current_outflow_id is not None:
         raise ValidationError(
             _("%(name)s already has an open outflow. Record a return or transfer before registering a new departure.")

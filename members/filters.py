@@ -112,6 +112,9 @@ class MemberFilter(PersonalSearchMixin, ScopedFilterSet):
     def qs(self) -> QuerySet:
         # Tags filtering joins through the M2M table; distinct keeps one row per member.
         qs = super().qs
+        # Members whose relationship was transferred out are off the roll: listed only when asked for by standing.
+        if not getattr(self.form, "cleaned_data", {}).get("standing"):
+            qs = qs.exclude(standing=Standing.TRANSFERRED_OUT)
         return qs.distinct() if self.form.is_bound and self.form.cleaned_data.get("tags") else qs
 
 

@@ -243,6 +243,13 @@ class OutflowRegisterView(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, 
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if self.member.standing != Standing.NORMAL:
+            messages.warning(
+                request,
+                _("%(name)s is no longer on the roll (%(standing)s): no departure can be registered.")
+                % {"name": self.member, "standing": self.member.get_standing_display()},
+            )
+            return redirect(self.member)
         if self.member.current_outflow_id:
             messages.warning(
                 request,

@@ -194,7 +194,7 @@ class MemberQuerySet(ScopedQuerySet):
         """The headline figures, in one query: members, away, reported, lost, away 6+ months untransferred, report-in
         overdue."""
         return self.aggregate(
-            total=Count("id"),
+            total=Count("id", filter=Q(standing=Standing.NORMAL)),  # on the roll
             away=Count("id", filter=Q(current_outflow__isnull=False)),
             reported=Count("id", filter=Q(current_outflow__status=OutflowStatus.REPORTED)),
             lost=Count("id", filter=Q(current_outflow__status=OutflowStatus.LOST)),
