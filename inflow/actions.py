@@ -85,7 +85,11 @@ def record_report_back(
             _("%(name)s has left Lanshan; no more reports are sent for them.") % {"name": inflow.name}
         )
     _check_day(on, inflow, "reported_on")
-    report = InflowReport(inflow_member=inflow, reported_on=on, channel=channel, content=content.strip(), by=by)
+    content = content.strip()
+    if InflowReport.objects.filter(inflow_member=inflow, reported_on=on, channel=channel, content=content).exists():
+        # The same form posted twice (a double tap, a resubmitted page): one report.
+        raise ValidationError(_("This report is already recorded; it was not recorded twice."))
+    report = InflowReport(inflow_member=inflow, reported_on=on, channel=channel, content=content, by=by)
     report.full_clean()
     report.save()
     audit.record_create(report, actor=by, note=inflow.home_org_name)
