@@ -16,10 +16,6 @@ class Right(StrEnum):
     MANAGE_CATALOG = "manage_catalog"  # the cross-province service catalog
     MANAGE_CAMPAIGNS = "manage_campaigns"  # census campaigns: create, open, close
     IMPORT_ORGANIZATIONS = "import_organizations"  # the organization ledger
-    START_TRANSFERS = "start_transfers"  # a branch starts, edits, submits, withdraws transfers of the relationship
-    APPROVE_TRANSFERS = "approve_transfers"  # the township's approval of a transfer (or its return for editing)
-    ISSUE_TRANSFER_LETTERS = "issue_transfer_letters"  # the county's approval, which issues the numbered letter
-    RECORD_TRANSFER_RECEIPTS = "record_transfer_receipts"  # the receipt (回执) of an introduction letter came back
     ISSUE_CERTIFICATES = "issue_certificates"  # activity certificates: issue (the home township) and void
     KEEP_CERTIFICATES = "keep_certificates"  # the certificate register, its yearly checks and hand-backs
     USE_API = "use_api"  # the read-only API: own tokens, reading through them
@@ -39,10 +35,6 @@ RIGHTS: dict[Right, tuple[str, ...]] = {
     Right.MANAGE_CATALOG: COUNTY_ROLES,
     Right.MANAGE_CAMPAIGNS: COUNTY_ROLES,
     Right.IMPORT_ORGANIZATIONS: COUNTY_ROLES,
-    Right.START_TRANSFERS: (Role.SECRETARY,),
-    Right.APPROVE_TRANSFERS: (Role.TOWNSHIP,),
-    Right.ISSUE_TRANSFER_LETTERS: COUNTY_ROLES,
-    Right.RECORD_TRANSFER_RECEIPTS: (Role.SECRETARY, Role.TOWNSHIP, *COUNTY_ROLES),
     Right.ISSUE_CERTIFICATES: (*COUNTY_ROLES, Role.TOWNSHIP),
     Right.KEEP_CERTIFICATES: (*COUNTY_ROLES, Role.TOWNSHIP, Role.SECRETARY),
     Right.USE_API: (*COUNTY_ROLES, Role.TOWNSHIP, Role.SECRETARY),
