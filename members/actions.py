@@ -26,7 +26,7 @@ from members.models import (
     OutflowStatus,
     Standing,
 )
-from organizations.models import Organization
+from organizations.models import Agreement, Organization
 
 S = OutflowStatus
 
@@ -264,7 +264,8 @@ def handover_candidate(outflow: Outflow) -> Organization | None:
 
 @transaction.atomic
 def hand_over(outflow: Outflow, *, to: Organization, by: User | None, note: str = "") -> Outflow:
-    """Move an open outflow's member under another flowing organization (the whereabouts moved into its area)."""
+    """Move an open outflow's member under another flowing organization (the whereabouts moved into its area). A
+    destination partner without an agreement in force covering the new organization no longer sees the member."""
     outflow = Outflow.objects.select_for_update().select_related("flowing_org").get(pk=outflow.pk)
     if not outflow.is_open:
         raise ValidationError(_("This outflow has ended; the member can no longer be handed over."))
@@ -274,7 +275,12 @@ def hand_over(outflow: Outflow, *, to: Organization, by: User | None, note: str 
         raise ValidationError(_("The member is already under %(org)s.") % {"org": to})
     before = outflow.flowing_org
     outflow.flowing_org = to
-    outflow.save(update_fields=["flowing_org"])
+    if (
+        outflow.partner_org_id
+        and not Agreement.objects.in_force().filter(partner=outflow.partner_org_id, covered_organizations=to).exists()
+    ):
+        outflow.partner_org = None  # the old destination partner has no agreement for the new area: it lets go
+    outflow.save(update_fields=["flowing_org", "partner_org"])
     _link_member(outflow)
     text = _("From %(old)s to %(new)s") % {"old": before or "—", "new": to}
     if note.strip():

@@ -209,7 +209,9 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
         self.fields["flowing_org"].queryset = flowing
         from members.partner_forms import agreement_partners
 
-        partners = agreement_partners(flowing)
+        # Partners of every agreement in force: the flowing organization may be matched from the destination only
+        # when saving (a village secretary picks none); clean() checks the chosen one covers it.
+        partners = agreement_partners()
         if self.instance.partner_org_id:
             partners = Organization.objects.filter(Q(pk__in=partners.values("pk")) | Q(pk=self.instance.partner_org_id))
         self.fields["partner_org"].queryset = partners
