@@ -54,6 +54,8 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
 # Phone numbers a user may have shown in one day to call members for an open census campaign (the campaign is the
 # reason, so users without the right to reveal personal data may too; every one is in the audit log).
 CENSUS_CALL_REVEALS_PER_DAY = envint("CENSUS_CALL_REVEALS_PER_DAY", "50")
+# Requests one API token may make per minute (the read-only API, /api/v1/); 0 turns the limit off.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", "60")
 # Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
 REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
 # Days an introduction letter of a transfer (组织关系介绍信) is valid for; 3 months at most (transfers.checks).
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "transfers",
     "certificates",
     "inflow",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +85,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_htmx",
+    "ninja",  # the API's OpenAPI docs page, with its Swagger UI served from our own static files
     "axes",
 ]
 

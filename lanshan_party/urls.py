@@ -37,6 +37,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("inflow/", include("inflow.urls")),
     path("ledgers/", include("lanshan_party.ledgers.urls")),
+    path("api/", include("api.urls")),  # the token page, and the read-only API at /api/v1/ (token, not sign-in)
     path("admin/", admin.site.urls),
 ]
 

@@ -37,6 +37,8 @@ SPECIAL_RULES = {
     "lanshan_party.Notification",
     "lanshan_party.ExportJob",
     "lanshan_party.ImportBatch",
+    # Each user's own API tokens; administrators see every token, to revoke it.
+    "api.ApiToken",
 }
 
 

@@ -27,6 +27,10 @@ ALLOWLIST = {
     "healthz",  # monitoring: database, broker and sweep age, no data
 }
 
+# The read-only API (api.v1): its clients have no session, so its addresses need a token instead of a sign-in. An
+# anonymous request gets 401 JSON there, never the login page (test below), and never a 200.
+TOKEN_NAMESPACE = "api:v1:"
+
 # Values for the parameters of each route: by parameter name first, else by converter.
 SAMPLE_BY_NAME = {"event": "report"}
 SAMPLE_BY_CONVERTER = {"int": "1", "slug": "report", "str": "1", "path": "1", "uuid": str(uuid.UUID(int=1))}
@@ -117,7 +121,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_url_but_the_a
     client = Client()
     checked, failures = 0, []
     for path, name, _pattern in _all_urls():
-        if name in ALLOWLIST:
+        if name in ALLOWLIST or (name or "").startswith(TOKEN_NAMESPACE):
             continue
         response = client.get(path)
         # The admin site's own views send visitors to the admin login; its model pages (which Django 5.2's
@@ -133,6 +137,21 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_url_but_the_a
         checked += 1
     assert not failures, "Anonymous GETs not sent to the login page:\n" + "\n".join(failures)
     assert checked > 40  # the whole URLconf, admin included, not a handful
+
+
+@pytest.mark.django_db
+def test_an_anonymous_request_to_every_api_url_is_refused_with_401_json_instead_of_the_login_page():
+    client = Client()
+    api_urls = [(path, name) for path, name, _pattern in _all_urls() if (name or "").startswith(TOKEN_NAMESPACE)]
+    failures = []
+    for path, name in api_urls:
+        response = client.get(path)
+        if response.status_code != 401 or not response["Content-Type"].startswith("application/json"):
+            failures.append(f"{_describe(path, name)} → {response.status_code} {response['Content-Type']}")
+        elif not response.json().get("detail") or "Location" in response.headers:
+            failures.append(f"{_describe(path, name)} → 401 without a message, or with a redirect")
+    assert not failures, "Anonymous API requests not refused with 401:\n" + "\n".join(failures)
+    assert len(api_urls) >= 12  # every list, every detail, the OpenAPI document and its docs page
 
 
 @pytest.mark.django_db
