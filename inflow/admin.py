@@ -7,7 +7,7 @@ from lanshan_party.admin import AuditedModelAdmin
 class InflowReportInline(admin.TabularInline):
     model = InflowReport
     extra = 0
-    raw_id_fields = ["by"]
+    readonly_fields = ["by"]
 
 
 @admin.register(InflowMember)

@@ -219,7 +219,13 @@ class InflowReport(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=ReportChannel.choices)
     content = models.TextField(_("content"))
     by = models.ForeignKey(
-        "lanshan_party.User", verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        "lanshan_party.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(choices=[('phone', 'Phone call'), ('letter', 'Letter'), ('online', 'Online message'), ('visit', 'In person'), ('other', 'Other')], max_length=10, verbose_name='channel')),
                 ('content', models.TextField(verbose_name='content')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('inflow_member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='inflow.inflowmember', verbose_name='inflow member')),
             ],
             options={
