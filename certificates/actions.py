@@ -151,7 +151,10 @@ def issue_certificate(
         issued_by=by if by.is_authenticated else None,
         note=note,
     )
-    certificate.clean()
+    try:
+        certificate.clean()
+    except ValidationError as error:  # the form calls the issue date "on", as every step's date
+        raise ValidationError({"on": [m for messages in error.message_dict.values() for m in messages]}) from None
     certificate.sequence, certificate.number = allocate_number(township, issued_on.year)
     certificate.save()
     audit.record_create(certificate, actor=by, note=f"{member.name} {certificate.number}")
