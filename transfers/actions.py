@@ -97,7 +97,9 @@ def _record(transfer: Transfer, kind: str, *, from_status: str, by: User | None,
 
 def _locked(transfer: Transfer, kind: str, by: User | None) -> Transfer:
     """The transfer, locked, once the step is checked to be possible now and by this actor."""
-    transfer = Transfer.objects.select_for_update().select_related("home_branch", "member").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",)).select_related("home_branch", "member").get(pk=transfer.pk)
+    )
     if transfer.status not in STEP_RULES[kind][0]:
         raise ValidationError(
             _("This transfer is now “%(status)s”, so “%(step)s” is not possible. Reload the page to see its state.")

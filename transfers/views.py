@@ -39,7 +39,16 @@ from transfers.models import EDITABLE_STATUSES, StepKind, Transfer, TransferStat
 from transfers.tables import TransferTable
 
 
-class TransferListView(ScopedListView):
+class OurSideMixin:
+    """Transfers are our organizations' business: for a destination partner's account these pages do not exist."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_right(request.user, Right.KEEP_MEMBER_RECORDS):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class TransferListView(OurSideMixin, ScopedListView):
     model = Transfer
     filterset_class = TransferFilter
     table_class = TransferTable
@@ -68,7 +77,7 @@ class TransferBoxView(TransferListView):
         return context
 
 
-class TransferDetailView(ScopedQuerysetMixin, DetailView):
+class TransferDetailView(OurSideMixin, ScopedQuerysetMixin, DetailView):
     model = Transfer
 
     def get_queryset(self) -> Any:
@@ -85,7 +94,7 @@ class TransferDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class TransferStartMixin(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, FormView):
+class TransferStartMixin(OurSideMixin, RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, FormView):
     required_right = Right.START_TRANSFERS
     template_name = "transfers/transfer_form.html"
 
@@ -131,10 +140,9 @@ class TransferInCreateView(TransferStartMixin):
         return actions.start_transfer_in(by=self.request.user, note=form.cleaned_data["note"], **form.transfer_fields())
 
 
-class TransferUpdateView(RoleRequiredMixin, AuditedUpdateView):
+class TransferUpdateView(OurSideMixin, AuditedUpdateView):
     """Edit a draft, or a transfer the township or county returned: then submit it again."""
 
-    required_right = Right.START_TRANSFERS
     model = Transfer
     template_name = "transfers/transfer_form.html"
     success_message = gettext_lazy("Saved “%(object)s”. Submit it again when it is ready.")
@@ -142,8 +150,12 @@ class TransferUpdateView(RoleRequiredMixin, AuditedUpdateView):
     def get_form_class(self) -> Any:
         return form_class_for(self.object.direction)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def editable(self, request: HttpRequest) -> HttpResponse | None:
+        """Outside the user's scope a 404 (get_object), then a role that does not edit transfers a 403, then a
+        transfer already sent on goes back to its page saying so."""
         self.object = self.get_object()
+        if not has_right(request.user, Right.START_TRANSFERS):
+            raise PermissionDenied(_("Your role does not include this page."))
         if self.object.status not in EDITABLE_STATUSES:
             messages.warning(
                 request,
@@ -151,18 +163,13 @@ class TransferUpdateView(RoleRequiredMixin, AuditedUpdateView):
                 % {"status": self.object.get_status_display()},
             )
             return redirect(self.object)
-        return super().get(request, *args, **kwargs)
+        return None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.editable(request) or super().get(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        if self.object.status not in EDITABLE_STATUSES:
-            messages.warning(
-                request,
-                _("This transfer is “%(status)s” and can no longer be edited.")
-                % {"status": self.object.get_status_display()},
-            )
-            return redirect(self.object)
-        return super().post(request, *args, **kwargs)
+        return self.editable(request) or super().post(request, *args, **kwargs)
 
     @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
@@ -181,7 +188,7 @@ STEP_SLUGS = {
 }
 
 
-class TransferStepView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
+class TransferStepView(OurSideMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """One approval step: submit, approve (township or county), return for editing, withdraw."""
 
     model = Transfer
@@ -230,7 +237,7 @@ class TransferStepView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, F
         return redirect(result)
 
 
-class TransferReceiptView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
+class TransferReceiptView(OurSideMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """The receipt (回执) came back: the member leaves our roll."""
 
     model = Transfer
@@ -270,7 +277,7 @@ class TransferReceiptView(WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin
         return redirect(result)
 
 
-class TransferPrintView(ScopedQuerysetMixin, View):
+class TransferPrintView(OurSideMixin, ScopedQuerysetMixin, View):
     """The three-part letter on A4 (存根 / 介绍信 / 回执). The ID number is masked; a user who may reveal personal
     data prints it in full by giving a reason, written to the audit log as a reveal."""
 
