@@ -49,3 +49,27 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+# Pages open to anonymous visitors besides the few views marked login_not_required (the login pages, /healthz): the
+# member's own pages, reached by a personal link or the public "find your organization" page. Stated here by URL
+# name, and nowhere else; tests/test_urls.py ALLOWLIST lists the same names and proves every other page needs a login.
+PUBLIC_URL_NAMES = frozenset({"selfservice:link", "selfservice:link_done", "selfservice:find", "selfservice:find_done"})
+
+
+class LoginRequiredMiddleware:
+    """Django's LoginRequiredMiddleware, letting through the URL names in PUBLIC_URL_NAMES."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+
+        self.inner = DjangoLoginRequired(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.inner(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: list, view_kwargs: dict) -> HttpResponse | None:
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in PUBLIC_URL_NAMES:
+            return None
+        return self.inner.process_view(request, view_func, view_args, view_kwargs)

@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,6 +33,11 @@ MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = datetime.timedelta(minutes=2)
 # Kinds urgent enough to go out as a text message too, to users who gave a mobile number.
 SMS_KINDS = (NotificationKind.CAMPAIGN_DEADLINE, NotificationKind.CAMPAIGN_OVERDUE)
+# Messages to someone without an account (a member's personal link) are composed when they are sent: the app that
+# wrote them names, by the first part of their key, a function giving (address, text), so the address is decrypted
+# only here and a secret in the text (a token) never sits in the outbox in clear. The row's recipient is the user
+# who had it sent.
+COMPOSERS: dict[str, Callable[[Notification], tuple[str, str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,11 @@ def _hand_over(notification: Notification) -> None:
 def _deliver(notification: Notification) -> None:
     if notification.channel == Channel.IN_APP:
         return  # marking it sent puts it in the inbox
+    composer = COMPOSERS.get(notification.key.split(":", 1)[0])
+    if composer is not None:
+        address, text = composer(notification)
+        _send_to(notification, address, text)
+        return
     link = f"{settings.SITE_URL.rstrip('/')}{notification.link}" if notification.link else ""
     text = "\n\n".join(part for part in (notification.body, link) if part)
     if notification.channel == Channel.EMAIL:
@@ -114,6 +124,20 @@ def _deliver(notification: Notification) -> None:
         backend = sms_backend()
         _hand_over(notification)
         backend.send(notification.recipient.mobile, f"{notification.subject} {link}".strip(), key=notification.key)
+
+
+def _send_to(notification: Notification, address: str, text: str) -> None:
+    if notification.channel == Channel.EMAIL:
+        message = EmailMessage(
+            notification.subject, text, None, [address], headers={"Message-ID": message_id(notification)}
+        )
+        with get_connection(fail_silently=False) as connection:
+            _hand_over(notification)
+            connection.send_messages([message])
+    elif notification.channel == Channel.SMS:
+        backend = sms_backend()
+        _hand_over(notification)
+        backend.send(address, text, key=notification.key)
 
 
 def send(notification_id: int) -> str:

@@ -56,6 +56,8 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
 CENSUS_CALL_REVEALS_PER_DAY = envint("CENSUS_CALL_REVEALS_PER_DAY", "50")
 # Requests one API token may make per minute (the read-only API, /api/v1/); 0 turns the limit off.
 API_RATE_LIMIT = envint("API_RATE_LIMIT", "60")
+# Days a personal link sent to a member (党员找组织: whereabouts, yearly report, census answer) stays valid.
+PERSONAL_LINK_DAYS = envint("PERSONAL_LINK_DAYS", "14")
 # Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
 REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
 # Days an introduction letter of a transfer (组织关系介绍信) is valid for; 3 months at most (transfers.checks).
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "certificates",
     "inflow",
     "api",
+    "selfservice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lanshan_party.security.SecurityHeadersMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lanshan_party.middleware.LoginRequiredMiddleware",  # Django's, with the public pages it names let through
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -25,7 +25,17 @@ ALLOWLIST = {
     "login",  # the application's login page
     "admin:login",  # the Django admin's own login page
     "healthz",  # monitoring: database, broker and sweep age, no data
+    # The member's own pages (lanshan_party.middleware.PUBLIC_URL_NAMES): a personal link opens one member's own page
+    # only with its token and the ID digits; 党员找组织 shows organizations and stations by city, no member's data.
+    "selfservice:link",
+    "selfservice:link_done",
+    "selfservice:find",
+    "selfservice:find_done",
 }
+
+# Allowlisted pages whose address carries a secret (a personal link's token): the walk's sample value is no token, so
+# they answer with their one not-found page, never the login page.
+SECRET_IN_PATH = {"selfservice:link"}
 
 # The read-only API (api.v1): its clients have no session, so its addresses need a token instead of a sign-in. An
 # anonymous request gets 401 JSON there, never the login page (test below), and never a 200.
@@ -159,8 +169,17 @@ def test_every_allowlisted_url_name_exists_and_its_page_really_is_open_to_anonym
     walked = {name: path for path, name, _pattern in _all_urls() if name}
     for name in sorted(ALLOWLIST):
         assert name in walked, f"allowlist entry {name!r} is not a URL in the URLconf any more"
+        if name in SECRET_IN_PATH:
+            assert Client().get(walked[name]).status_code == 404, f"{name} answers a made-up token with a page"
+            continue
         assert reverse(name) == walked[name]
         assert Client().get(walked[name]).status_code == 200, f"{name} is allowlisted but not open"
+
+
+def test_every_page_the_login_middleware_lets_through_by_name_is_on_the_allowlist():
+    from lanshan_party.middleware import PUBLIC_URL_NAMES
+
+    assert PUBLIC_URL_NAMES <= ALLOWLIST
 
 
 def _new_member_form(county) -> dict:
