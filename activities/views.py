@@ -18,8 +18,10 @@ from activities.filters import ActivityFilter, LifeWarningFilter, RedPackageFilt
 from activities.forms import ActivityForm, AttendanceForm, RedPackageForm, RosterQueryForm, activity_holders
 from activities.models import Activity, ActivityPhoto, Attendance, AttendanceStatus, RedPackage
 from activities.tables import ActivityTable, LifeWarningTable, RedPackageTable
+from dues.arrears import six_month_section
 from lanshan_party import audit, uploads
 from lanshan_party.ledgers.exports import LedgerExportMixin
+from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
@@ -215,6 +217,10 @@ class LifeWarningListView(ScopedListView):
         rows = list(per_org)
         names = dict(Organization.objects.filter(pk__in=[row["responsible"] for row in rows]).values_list("pk", "name"))
         context["per_org"] = [(row["responsible"], names.get(row["responsible"], ""), row["n"]) for row in rows]
+        if has_right(self.request.user, Right.KEEP_DUES):  # the rule's second half: six months without paying dues
+            form = self.filterset.form
+            organization = form.cleaned_data.get("organization") if form.is_valid() else None
+            context["dues_arrears"] = six_month_section(self.request.user, organization)
         return context
 
 

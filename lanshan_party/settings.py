@@ -60,6 +60,8 @@ API_RATE_LIMIT = envint("API_RATE_LIMIT", "60")
 PERSONAL_LINK_DAYS = envint("PERSONAL_LINK_DAYS", "14")
 # Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
 REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
+# Party dues of a farmer member, yuan a month, as the province sets it (0.2 to 1; dues.rates checks it).
+DUES_FARMER_MONTHLY = os.environ.get("DUES_FARMER_MONTHLY", "0.5")
 # Days an introduction letter of a transfer (组织关系介绍信) is valid for; 3 months at most (transfers.checks).
 TRANSFER_LETTER_VALID_DAYS = envint("TRANSFER_LETTER_VALID_DAYS", "90")
 
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "transfers",
     "certificates",
     "inflow",
+    "dues",
     "api",
     "selfservice",
     "django.contrib.admin",
