@@ -20,6 +20,7 @@ from inflow.forms import EndForm, InflowMemberForm, ReportBackForm, ReportInForm
 from inflow.models import InflowAttendance, InflowMember, InflowStatus
 from inflow.tables import InflowLifeWarningTable, InflowMemberTable, warning_level
 from lanshan_party import audit
+from lanshan_party.http import AuthenticatedHttpRequest
 from lanshan_party.ledgers.exports import LedgerExportMixin
 from lanshan_party.models import AuditAction, Role
 from lanshan_party.views import (
@@ -55,6 +56,7 @@ class InflowMemberListView(OurTreeOnlyMixin, LedgerExportMixin, ScopedListView):
 
 
 class InflowMemberDetailView(OurTreeOnlyMixin, ScopedQuerysetMixin, DetailView):
+    request: AuthenticatedHttpRequest
     model = InflowMember
 
     def get_queryset(self) -> Any:
@@ -99,7 +101,7 @@ class InflowMemberRevealView(OurTreeOnlyMixin, ScopedQuerysetMixin, View):
 
     model = InflowMember
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         inflow = get_object_or_404(self.get_queryset(), pk=pk)
         if not request.user.may_reveal:
             raise PermissionDenied(_("You are not authorized to view full personal data."))
@@ -113,6 +115,8 @@ class InflowMemberRevealView(OurTreeOnlyMixin, ScopedQuerysetMixin, View):
 
 class InflowStepView(OurTreeOnlyMixin, WorkflowFormMixin, PageTitleMixin, ScopedQuerysetMixin, FormView):
     """One step of the inflow workflow on its own form page."""
+
+    request: AuthenticatedHttpRequest
 
     model = InflowMember
     template_name = "inflow/inflow_step.html"
@@ -189,6 +193,8 @@ class EndView(InflowStepView):
 class InflowLifeWarningListView(OurTreeOnlyMixin, ScopedListView):
     """Inflow members at 3, 5 and 6+ months without organizational life (流入党员组织生活预警), apart from our own."""
 
+    request: AuthenticatedHttpRequest
+
     model = InflowMember
     filterset_class = InflowLifeWarningFilter
     table_class = InflowLifeWarningTable
@@ -215,7 +221,7 @@ class ActivityInflowAttendanceView(OurTreeOnlyMixin, View):
     """The inflow members of an activity's organization (and its branches), marked present, online, excused or
     absent: counted apart from its own members. Shown on the activity page (htmx) and as a page of its own."""
 
-    def roster(self, request: HttpRequest, activity: Activity) -> list[InflowMember]:
+    def roster(self, request: AuthenticatedHttpRequest, activity: Activity) -> list[InflowMember]:
         recorded = InflowAttendance.objects.filter(activity=activity).values("inflow_member")
         members = InflowMember.objects.visible_to(request.user).in_subtree(activity.organization.path)
         return list(
@@ -224,7 +230,9 @@ class ActivityInflowAttendanceView(OurTreeOnlyMixin, View):
             .order_by("name", "id")
         )
 
-    def context(self, request: HttpRequest, activity: Activity, errors: list[str] | None = None) -> dict[str, Any]:
+    def context(
+        self, request: AuthenticatedHttpRequest, activity: Activity, errors: list[str] | None = None
+    ) -> dict[str, Any]:
         rows = self.roster(request, activity)
         statuses = dict(InflowAttendance.objects.filter(activity=activity).values_list("inflow_member_id", "status"))
         counted = {status: 0 for status in AttendanceStatus.values}
@@ -241,7 +249,7 @@ class ActivityInflowAttendanceView(OurTreeOnlyMixin, View):
         }
 
     def render(
-        self, request: HttpRequest, activity: Activity, errors: list[str] | None = None, status: int = 200
+        self, request: AuthenticatedHttpRequest, activity: Activity, errors: list[str] | None = None, status: int = 200
     ) -> Any:
         template = (
             "inflow/includes/activity_attendance.html"
@@ -250,13 +258,13 @@ class ActivityInflowAttendanceView(OurTreeOnlyMixin, View):
         )
         return render(request, template, self.context(request, activity, errors), status=status)
 
-    def activity(self, request: HttpRequest, pk: int) -> Activity:
+    def activity(self, request: AuthenticatedHttpRequest, pk: int) -> Activity:
         return get_object_or_404(Activity.objects.visible_to(request.user).select_related("organization"), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return self.render(request, self.activity(request, pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         activity = self.activity(request, pk)
         roster = {inflow.pk for inflow in self.roster(request, activity)}
         statuses = {}

@@ -178,3 +178,12 @@ def test_an_inflow_member_born_in_lanshan_but_on_no_roll_of_ours_is_accepted(wor
     number = make_id_number(3, datetime.date(1990, 1, 1))
     upload(login(world.admin), workbook(HEADERS, [_row(身份证号=number, 性别="男")]), ledger="inflow")
     assert latest_batch().error_count == 0  # a Lanshan-born inflow member with no roll entry here is fine
+
+
+def test_the_import_page_offers_the_inflow_ledger_and_its_template_has_its_columns(world):
+    client = login(world.branch)
+    assert "inflow" in client.get(reverse("ledgers:import_create")).content.decode()
+    template = client.get(reverse("ledgers:import_template", args=["inflow"]))
+    assert template.status_code == 200
+    sheet = read_sheet(download_bytes(template))
+    assert any(row[: len(OWIP)] == OWIP for row in sheet)
