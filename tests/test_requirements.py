@@ -30,7 +30,7 @@ PRODUCTION_IMPORTS = [
 ]
 
 # Imported only because the dev venv has them (each import is inside a try: ... except ImportError).
-OPTIONAL = {"greenlet", "pygments", "pip", "setuptools"}
+OPTIONAL = {"greenlet", "pygments", "pip", "setuptools", "pyyaml"}  # pyyaml: kombu's optional yaml serializer
 
 
 def requirement_lines(path: Path) -> list[str]:

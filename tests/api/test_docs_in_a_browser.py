@@ -1,0 +1,49 @@
+"""The API's docs page in Chromium with the internet cut off: Swagger UI draws every endpoint from our own static
+files, with no Content-Security-Policy violation, and "Try it out" with a token reads the caller's members."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api import actions
+from tests.browser.conftest import CHROMIUM, OfflinePage, browser, sign_in  # noqa: F401 — the browser fixture
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+@pytest.fixture
+def offline_page(browser) -> OfflinePage:  # noqa: F811
+    page = OfflinePage(browser, 1366, 900)
+    yield page
+    page.close()  # fails on any CSP violation
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_docs_page_draws_every_endpoint_offline_and_tries_one_with_a_token(
+    county, live_server, offline_page, password
+):
+    _token, value = actions.create_token(county.township, name="docs", valid_days=None)
+    page = offline_page.page
+    sign_in(offline_page, live_server, "township", password)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert len(paths) == 10 and "/api/v1/members" in [path.strip() for path in paths]
+    assert offline_page.blocked == []
+
+    page.click(".btn.authorize")
+    page.fill(".auth-container input", value)
+    page.click(".auth-btn-wrapper .btn.modal-btn.auth.authorize")
+    page.click(".btn-done")
+    page.click("#operations-members-api_endpoints_list_members")
+    page.click("#operations-members-api_endpoints_list_members .try-out__btn")
+    page.click("#operations-members-api_endpoints_list_members .execute")
+    page.wait_for_selector("#operations-members-api_endpoints_list_members .response-col_status", timeout=15000)
+    body = page.locator("#operations-members-api_endpoints_list_members .responses-table .microlight").first
+    assert "覃文英" in body.inner_text()
+    offline_page.screenshot("api_docs")
+    assert offline_page.blocked == []
