@@ -130,6 +130,26 @@ def refresh_last_life(inflow_ids: set[int] | list[int]) -> None:
     )
 
 
+def resync_last_life() -> int:
+    """Bring every inflow member's last organizational life in step with their attendance, whatever changed it since:
+    an activity whose date or type was edited, or one deleted with its attendance, changes it without passing here.
+    Two queries and an update of the members whose value moved; returns how many moved."""
+    latest = dict(
+        InflowAttendance.objects.filter(status__in=ATTENDED)
+        .exclude(activity__type__in=NOT_ORGANIZATIONAL_LIFE)
+        .order_by()
+        .values_list("inflow_member_id")
+        .annotate(latest=Max("activity__date"))
+    )
+    moved = [
+        InflowMember(pk=pk, last_life_on=latest.get(pk))
+        for pk, stored in InflowMember.objects.values_list("pk", "last_life_on")
+        if latest.get(pk) != stored
+    ]
+    InflowMember.objects.bulk_update(moved, ["last_life_on"], batch_size=500)
+    return len(moved)
+
+
 @transaction.atomic
 def save_inflow_attendance(activity: Activity, *, statuses: Mapping[int, str], by: User | None) -> dict[str, int]:
     """Record inflow members' attendance at an activity ({inflow member id: status}, "" to remove a record). The caller
