@@ -99,6 +99,10 @@ def _one_of_each(county) -> None:
     )
     campaign.organizations.add(county.committee)
     census.open_campaign(campaign, by=county.county_staff)
+    from certificates.actions import issue_certificate
+
+    for outflow in (county.yuan_outflow, county.ma_outflow):  # under Huadu from 花果村, under Kunming from 总市村
+        issue_certificate(outflow, by=county.admin, issued_on=datetime.date(2026, 1, 5))
 
 
 @pytest.mark.parametrize("label", DECLARED)
