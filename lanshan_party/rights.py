@@ -25,6 +25,7 @@ class Right(StrEnum):
     RECORD_TRANSFER_RECEIPTS = "record_transfer_receipts"  # the receipt (回执) of an introduction letter came back
     KEEP_MEMBER_RECORDS = "keep_member_records"  # our side: members, departures, whereabouts, outflow steps
     RECORD_AT_DESTINATION = "record_at_destination"  # a destination partner: report-ins, attendance, evaluation
+    RECORD_TERMS = "record_terms"  # organizations' terms: recording an election (换届), extending a term
     KEEP_DUES = "keep_dues"  # Party dues: standards, payments, arrears, the yearly summary, relief requests
     APPROVE_DUES_RELIEF = "approve_dues_relief"  # one level up: a reduction or exemption of dues
 
@@ -46,6 +47,7 @@ RIGHTS: dict[Right, tuple[str, ...]] = {
     Right.RECORD_TRANSFER_RECEIPTS: (Role.SECRETARY, Role.TOWNSHIP, *COUNTY_ROLES),
     Right.KEEP_MEMBER_RECORDS: (*COUNTY_ROLES, Role.TOWNSHIP, Role.SECRETARY),
     Right.RECORD_AT_DESTINATION: (Role.PARTNER,),
+    Right.RECORD_TERMS: (*COUNTY_ROLES, Role.TOWNSHIP),
     Right.KEEP_DUES: (*COUNTY_ROLES, Role.TOWNSHIP, Role.SECRETARY),
     Right.APPROVE_DUES_RELIEF: (*COUNTY_ROLES, Role.TOWNSHIP),
 }

@@ -60,6 +60,15 @@ API_RATE_LIMIT = envint("API_RATE_LIMIT", "60")
 PERSONAL_LINK_DAYS = envint("PERSONAL_LINK_DAYS", "14")
 # Days after the departure within which a flowing member reports in (报到) at the destination; later is overdue.
 REPORT_IN_DUE_DAYS = envint("REPORT_IN_DUE_DAYS", "30")
+# Months per expected meeting of each activity type (支部工作条例): 支委会 and 党小组会 monthly, 党员大会 quarterly,
+# 主题党日 monthly, 组织生活会 yearly; the organizational life compliance page counts against it (yearly.compliance).
+ORG_LIFE_FREQUENCY = {
+    "committee_meeting": 1,
+    "group_meeting": 1,
+    "members_meeting": 3,
+    "theme_day": 1,
+    "life_meeting": 12,
+}
 # Party dues of a farmer member, yuan a month, as the province sets it (0.2 to 1; dues.rates checks it).
 DUES_FARMER_MONTHLY = os.environ.get("DUES_FARMER_MONTHLY", "0.5")
 # Days an introduction letter of a transfer (组织关系介绍信) is valid for; 3 months at most (transfers.checks).
@@ -76,6 +85,7 @@ INSTALLED_APPS = [
     "inflow",
     "dues",
     "api",
+    "yearly",
     "selfservice",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("transfers/", include("transfers.urls")),
     path("certificates/", include("certificates.urls")),
     path("inflow/", include("inflow.urls")),
+    path("yearly/", include("yearly.urls")),
     path("dues/", include("dues.urls")),
     path("ledgers/", include("lanshan_party.ledgers.urls")),
     path("api/", include("api.urls")),  # the token page, and the read-only API at /api/v1/ (token, not sign-in)
