@@ -309,8 +309,10 @@ def request_relief(relief: DuesRelief, *, by: User) -> DuesRelief:
     """A branch asks for a reduction or exemption for some months; it goes one level up for approval."""
     member = relief.member
     relief.home_branch_id = member.home_branch_id
-    if not relief.organization_id:
-        relief.organization = member.flowing_org if member.flowing_org_id else member.home_branch
+    if not relief.organization_id:  # the asking user's own organization when it is one of the member's, else the one
+        # answering for the member now
+        ours = {member.home_branch_id: member.home_branch, member.flowing_org_id: member.flowing_org}
+        relief.organization = ours.get(by.organization_id) or member.flowing_org or member.home_branch
     approver = approving_organization(relief.organization)
     if approver is None:
         raise ValidationError(_("No organization one level up was found to approve this. Ask the county."))
