@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
-from activities.models import Activity
+from activities.models import Activity, ActivityQuerySet
 from api import schemas
 from api.models import ApiToken
 from api.pagination import paginate
@@ -20,7 +20,7 @@ from api.schemas import MAX_ID
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, User
 from lanshan_party.personal_data import mask_id_number, mask_phone
-from members.models import CensusCampaign, CensusTask, Member, Outflow
+from members.models import CensusCampaign, CensusTask, Member, MemberQuerySet, Outflow
 from organizations.models import Organization
 
 router = Router()
@@ -81,7 +81,7 @@ def _ref(organization: Organization | None) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- members
 
 
-def _members(request: HttpRequest) -> QuerySet:
+def _members(request: HttpRequest) -> MemberQuerySet:
     return Member.objects.visible_to(_user(request)).select_related("home_branch", "flowing_org", "current_outflow")
 
 
@@ -255,7 +255,7 @@ def get_organization(request: HttpRequest, organization_id: int = Path(..., ge=1
 # ---------------------------------------------------------------- activities
 
 
-def _activities(request: HttpRequest) -> QuerySet:
+def _activities(request: HttpRequest) -> ActivityQuerySet:
     return Activity.objects.visible_to(_user(request)).select_related("organization").with_attendance()
 
 
@@ -312,7 +312,7 @@ def _campaigns(request: HttpRequest) -> QuerySet:
 
 def _with_progress(request: HttpRequest, campaigns: list[CensusCampaign]) -> list[dict[str, Any]]:
     """Each campaign with its tasks and answered tasks within the caller's scope: one grouped query for the page."""
-    progress = {
+    progress: dict[int, Any] = {
         row["campaign_id"]: row
         for row in CensusTask.objects.visible_to(_user(request))
         .filter(campaign_id__in=[campaign.pk for campaign in campaigns])

@@ -5,7 +5,7 @@ appears only masked (`id_number_masked`, `phone_masked`): the API has no way to 
 """
 
 import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Field, Schema
 
@@ -16,14 +16,26 @@ from organizations.models import OrgKind, OrgLevel
 # The largest id a filter, a path or a cursor may name (bigint columns; beyond it nothing exists anyway).
 MAX_ID = 2**53
 
-StandingCode = Literal[tuple(Standing.values)]  # type: ignore[valid-type]
-CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
-GenderCode = Literal[tuple(Gender.values)]  # type: ignore[valid-type]
-OutflowStatusCode = Literal[tuple(OutflowStatus.values)]  # type: ignore[valid-type]
-OrgKindCode = Literal[tuple(OrgKind.values)]  # type: ignore[valid-type]
-OrgLevelCode = Literal[tuple(OrgLevel.values)]  # type: ignore[valid-type]
-ActivityTypeCode = Literal[tuple(ActivityType.values)]  # type: ignore[valid-type]
-CampaignStatusCode = Literal[tuple(CampaignStatus.values)]  # type: ignore[valid-type]
+# Enums of the stored codes, from the models' choices (so a new choice is in the document at once). Type checkers
+# see the codes as plain strings.
+if TYPE_CHECKING:
+    StandingCode = str
+    CategoryCode = str
+    GenderCode = str
+    OutflowStatusCode = str
+    OrgKindCode = str
+    OrgLevelCode = str
+    ActivityTypeCode = str
+    CampaignStatusCode = str
+else:
+    StandingCode = Literal[tuple(Standing.values)]
+    CategoryCode = Literal[tuple(Category.values)]
+    GenderCode = Literal[tuple(Gender.values)]
+    OutflowStatusCode = Literal[tuple(OutflowStatus.values)]
+    OrgKindCode = Literal[tuple(OrgKind.values)]
+    OrgLevelCode = Literal[tuple(OrgLevel.values)]
+    ActivityTypeCode = Literal[tuple(ActivityType.values)]
+    CampaignStatusCode = Literal[tuple(CampaignStatus.values)]
 
 
 class Error(Schema):
