@@ -46,9 +46,10 @@ NOT_VALID_SECONDS = 0.05
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    """No cache may keep a member's page, and the token in the address goes nowhere in a Referer."""
+    """No cache may keep a member's page, and the token in the address goes to no other site in a Referer. (Not
+    "no-referrer": the browser would then send "Origin: null" with the form, which CSRF protection rightly refuses.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
