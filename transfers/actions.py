@@ -6,6 +6,7 @@ an audit entry. Issuing takes the year's next letter number in the same transact
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -284,6 +285,7 @@ def record_receipt(
         receipt_on=on,
         receipt_org=receiving_org,
     )
+    assert transfer.member_id is not None  # a transfer out always names its member
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     outflow = member.current_outflow
     if outflow is not None:
@@ -305,7 +307,7 @@ def record_receipt(
     return transfer
 
 
-STEPS = {
+STEPS: dict[str, Callable[..., Transfer]] = {
     StepKind.SUBMIT: submit,
     StepKind.TOWNSHIP_APPROVE: approve,
     StepKind.COUNTY_APPROVE: approve,

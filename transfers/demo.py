@@ -22,7 +22,7 @@ DESTINATIONS = (
     ("中共文昌市文城镇委员会", "海南省", "文昌市", "随配偶定居"),
 )
 # The states to show, one transfer each, in the order they are built.
-STATES = ("draft", "at_township", "at_county", "returned", "issued", "expired", "completed", "withdrawn")
+STATES = ("draft", "at_township", "at_county", "returned", "expired", "issued", "completed", "withdrawn")
 
 
 def clear(context: DemoContext) -> None:
@@ -47,14 +47,20 @@ def load_transfers(context: DemoContext) -> dict[str, int]:
     if branch is None or None in (secretary, township, county):
         context.stdout.write("  transfers: skipped (no 花果村 branch or its demo accounts)")
         return {"transfers": 0}
-    members = list(Member.objects.filter(home_branch=branch, standing=Standing.NORMAL).order_by("pk")[: len(STATES)])
+    # 花果村's members first (its demo secretary starts their transfers), then others of the township if it is small.
+    at_home = Member.objects.filter(standing=Standing.NORMAL, home_branch__in=branch.parent.children.all())
+    members = sorted(at_home.order_by("pk")[:400], key=lambda m: (m.home_branch_id != branch.pk, m.pk))[: len(STATES)]
+    secretaries = {
+        u.organization_id: u for u in User.objects.filter(role=Role.SECRETARY, organization__parent=branch.parent)
+    }
     today = context.today
     made = 0
     with transaction.atomic():
         for state, member, (org, province, city, reason) in zip(STATES, members, DESTINATIONS, strict=False):
+            starter = secretaries.get(member.home_branch_id)
             transfer = actions.start_transfer_out(
                 member,
-                by=secretary,
+                by=starter,
                 other_org=org,
                 other_province=province,
                 other_city=city,
@@ -67,9 +73,9 @@ def load_transfers(context: DemoContext) -> dict[str, int]:
             if state == "draft":
                 continue
             if state == "withdrawn":
-                actions.withdraw(transfer, by=secretary, note="党员本人暂缓转接")
+                actions.withdraw(transfer, by=starter, note="党员本人暂缓转接")
                 continue
-            actions.submit(transfer, by=secretary)
+            actions.submit(transfer, by=starter)
             if state == "at_township":
                 continue
             if state == "returned":
@@ -81,7 +87,7 @@ def load_transfers(context: DemoContext) -> dict[str, int]:
             issued_on = today - datetime.timedelta(days=120 if state == "expired" else 20)
             actions.approve(transfer, by=county, note="同意", on=issued_on)
             if state == "completed":
-                actions.record_receipt(transfer, by=secretary, on=today, receiving_org=org)
+                actions.record_receipt(transfer, by=starter, on=today, receiving_org=org)
         for n, (org, province, city) in enumerate(
             (("中共道县道江镇委员会", "湖南省", "永州市"), ("中共江华瑶族自治县沱江镇委员会", "湖南省", "永州市"))
         ):
