@@ -11,9 +11,9 @@ from lanshan_party.filters import ScopedFilterSet
 from organizations.models import Organization
 
 
-def year_choices() -> list[tuple[int, int]]:
+def year_choices() -> list[tuple[str, str]]:
     this_year = timezone.localdate().year
-    return [(year, year) for year in range(this_year, this_year - 15, -1)]
+    return [(str(year), str(year)) for year in range(this_year, this_year - 20, -1)]
 
 
 class CertificateFilter(ScopedFilterSet):
@@ -26,7 +26,7 @@ class CertificateFilter(ScopedFilterSet):
         label=_("issued by township"), queryset=Organization.objects.townships()
     )
     status = django_filters.ChoiceFilter(label=_("status"), choices=RegisterStatus.choices, method="by_status")
-    year = django_filters.TypedChoiceFilter(label=_("year of issue"), choices=year_choices, coerce=int)
+    year = django_filters.ChoiceFilter(label=_("year of issue"), choices=year_choices, method="by_year")
     # The organization answering for the member now (the flowing one while away, else the home branch): what a
     # reminder counts for its secretary, so its link lists exactly those.
     responsible = django_filters.ModelChoiceFilter(
@@ -44,6 +44,9 @@ class CertificateFilter(ScopedFilterSet):
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.with_register_status(value)
+
+    def by_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(year=int(value))
 
     def by_responsible(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
         return queryset.with_responsible().filter(responsible=value.pk)

@@ -217,6 +217,19 @@ class Certificate(models.Model):
     def get_register_status_display(self) -> str:
         return str(RegisterStatus(self.register_status()).label)
 
+    def register_remarks(self) -> str:
+        """The remarks column of the paper register: why void, the state it came back in, due its check, the note."""
+        parts: list[str] = []
+        if self.status == CertificateStatus.VOID:
+            parts.append(f"{_('Void')}：{self.get_void_reason_display()} {self.voided_on or ''}".strip())
+        elif self.status == CertificateStatus.HANDED_BACK and self.condition:
+            parts.append(str(self.get_condition_display()))
+        elif self.register_status() == RegisterStatus.DUE:
+            parts.append(str(RegisterStatus.DUE.label))
+        if self.note:
+            parts.append(self.note)
+        return "；".join(parts)
+
     @property
     def is_valid(self) -> bool:
         return self.status == CertificateStatus.VALID

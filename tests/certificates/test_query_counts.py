@@ -34,18 +34,23 @@ def _grow(county, certificates: int) -> None:
             actions.hand_back(certificate, by=county.admin, on=datetime.date(2025, 3, 1), condition="worn")
 
 
-def _count(client, url: str, params: dict | None) -> int:
-    return _count_and_rows(client, url, params)[0]
-
-
-def _count_and_rows(client, url: str, params: dict | None) -> tuple[int, int]:
+def _get(client, url: str, params: dict | None) -> tuple[int, object]:
     client.get(url, params)  # warm per-process caches
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, params)
     assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+def _count(client, url: str, params: dict | None) -> int:
+    return _get(client, url, params)[0]
+
+
+def _count_and_rows(client, url: str, params: dict | None) -> tuple[int, int]:
+    queries, response = _get(client, url, params)
     context = response.context
     rows = len(context["rows"]) if "rows" in context else context["table"].paginator.count
-    return len(captured.captured_queries), rows
+    return queries, rows
 
 
 PAGES = {
