@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from lanshan_party.rights import Right
+from lanshan_party.rights import Right, has_right
 from lanshan_party.views import (
     PageTitleMixin,
     RoleRequiredMixin,
@@ -64,7 +64,9 @@ class PartnerOutflowMixin(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, 
     template_name = "members/partner_form.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and request.user.organization_id is not None:
+        if not has_right(request.user, self.required_right):
+            return super().dispatch(request, *args, **kwargs)  # refused there, before anything is looked up
+        if request.user.organization_id is not None:
             queryset = self.get_queryset().filter(status__in=OPEN_STATUSES, partner_org_id=request.user.organization_id)
             self.outflow = get_object_or_404(queryset.select_related("member"), pk=kwargs["pk"])
             self.member = self.outflow.member
@@ -133,6 +135,8 @@ class PartnerRecordView(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, Sc
         if kwargs["record"] not in self.FORMS:
             raise Http404
         self.record = kwargs["record"]
+        if not has_right(request.user, self.required_right):
+            return super().dispatch(request, *args, **kwargs)  # refused there, before anything is looked up
         self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

@@ -114,19 +114,8 @@ def county(db: None) -> SimpleNamespace:
         district="官渡区",
     )
 
-    # The destination partner (流入地党组织) outside our tree, named by the in-force agreement covering Huadu.
+    # The destination partner (流入地党组织) outside our tree; the agreement naming it is the fixture below.
     c.partner_org = OrganizationFactory(name="花都区新华街道党工委", kind=OrgKind.PARTNER, level=OrgLevel.COMMITTEE)
-    c.agreement = Agreement.objects.create(
-        counterpart="中共广州市花都区委组织部",
-        partner=c.partner_org,
-        province="广东省",
-        city="广州市",
-        district="花都区",
-        valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date(2099, 12, 31),
-        status=AgreementStatus.IN_FORCE,
-    )
-    c.agreement.covered_organizations.add(c.huadu)
 
     c.admin = UserFactory(username="admin", role=Role.ADMIN, organization=c.committee, may_reveal=True)
     c.county_staff = UserFactory(username="county", role=Role.COUNTY, organization=c.committee, may_reveal=True)
@@ -154,6 +143,24 @@ def county(db: None) -> SimpleNamespace:
     )
     c.users = [c.admin, c.county_staff, c.township, c.secretary, c.branch, c.outsider, c.partner]
     return c
+
+
+@pytest.fixture
+def partner_agreement(county: SimpleNamespace) -> Agreement:
+    """The in-force agreement naming the county's destination partner and covering the Huadu flowing organization
+    (kept out of `county`, whose agreement lists other tests count)."""
+    agreement = Agreement.objects.create(
+        counterpart="中共广州市花都区委组织部",
+        partner=county.partner_org,
+        province="广东省",
+        city="广州市",
+        district="花都区",
+        valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date(2099, 12, 31),
+        status=AgreementStatus.IN_FORCE,
+    )
+    agreement.covered_organizations.add(county.huadu)
+    return agreement
 
 
 def login(user: object) -> Client:

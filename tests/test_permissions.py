@@ -19,7 +19,7 @@ from organizations.models import Station
 from tests.conftest import login
 from tests.factories import MemberFactory, make_id_number
 
-ROLES = ("admin", "county", "township", "secretary", "branch", "outsider")
+ROLES = ("admin", "county", "township", "secretary", "branch", "outsider", "partner")
 PERSONA = {
     "admin": "admin",
     "county": "county_staff",
@@ -27,6 +27,7 @@ PERSONA = {
     "secretary": "secretary",
     "branch": "branch",
     "outsider": "outsider",
+    "partner": "partner",
 }
 ROLE_AS_WORDS = {
     "admin": "an_administrator",
@@ -35,6 +36,7 @@ ROLE_AS_WORDS = {
     "secretary": "a_flowing_organization_secretary",
     "branch": "a_branch_secretary",
     "outsider": "another_villages_secretary",
+    "partner": "a_destination_partner",
 }
 
 N_A = None  # no such object for this role: county-level users see the whole county, nothing is outside
@@ -44,6 +46,7 @@ SCOPE_AS_WORDS = {ANY: "", INSIDE: "_inside_their_subtree", OUTSIDE: "_outside_t
 # Which object each role is shown, inside and outside its subtree (attribute names of the `world` fixture).
 #   township  = 塔峰镇 (花果村, 城东社区)      secretary = the Huadu flowing organization
 #   branch    = 花果村                       outsider  = 总市村
+#   partner   = 花都区新华街道党工委 (a destination partner outside our tree: sees 袁芳伟, whose outflow names it)
 # 袁芳伟 is from 花果村 and away in Huadu; 马云 from 总市村, away in Kunming; 覃文英 (城东社区),
 # 李春华 (花果村) and 黄建国 (总市村) are at home. A flowing organization's secretary only ever sees
 # members who are away under it, so no member at home is inside their subtree.
@@ -55,42 +58,54 @@ TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     "secretary": {"member": ("yuan", "ma"),  "at_home": (N_A, "qin"),   "outflow": ("yuan_outflow", "ma_outflow"), "org": ("huadu", "kunming")},
     "branch":    {"member": ("yuan", "ma"),  "at_home": ("li", "qin"),  "outflow": ("yuan_outflow", "ma_outflow"), "org": ("huaguo", "zongshicun")},
     "outsider":  {"member": ("ma", "yuan"),  "at_home": ("huang", "li"), "outflow": ("ma_outflow", "yuan_outflow"), "org": ("zongshicun", "huaguo")},
+    "partner":   {"member": ("yuan", "ma"),  "at_home": (N_A, "qin"),   "outflow": ("yuan_outflow", "ma_outflow"), "org": ("partner_org", "huadu")},
 }  # fmt: skip
 
 # The matrix. 302 is a valid POST that saved and went back to the member's page.
-#                                                       admin county township secretary branch outsider
+#                                                       admin county township secretary branch outsider partner
 EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
-    ("the_member_list", ANY):                           (200,  200,   200,     200,      200,   200),
-    ("the_page_of_a_member", INSIDE):                   (200,  200,   200,     200,      200,   200),
-    ("the_page_of_a_member", OUTSIDE):                  (N_A,  N_A,   404,     404,      404,   404),
-    ("the_new_member_form", ANY):                       (200,  200,   200,     200,      200,   200),
-    ("the_edit_form_of_a_member", INSIDE):              (200,  200,   200,     200,      200,   200),
-    ("the_edit_form_of_a_member", OUTSIDE):             (N_A,  N_A,   404,     404,      404,   404),
-    ("saving_the_edit_form_of_a_member", INSIDE):       (302,  302,   302,     302,      302,   302),
-    ("saving_the_edit_form_of_a_member", OUTSIDE):      (N_A,  N_A,   404,     404,      404,   404),
-    ("revealing_the_id_number_of_a_member", INSIDE):    (200,  200,   403,     403,      403,   403),
-    ("revealing_the_id_number_of_a_member", OUTSIDE):   (N_A,  N_A,   404,     404,      404,   404),
-    ("the_departure_form_of_a_member_at_home", INSIDE): (200,  200,   200,     N_A,      200,   200),
-    ("the_departure_form_of_a_member_at_home", OUTSIDE): (N_A, N_A,   404,     404,      404,   404),
-    ("the_arrival_report_form_of_an_outflow", INSIDE):  (200,  200,   200,     200,      200,   200),
-    ("the_arrival_report_form_of_an_outflow", OUTSIDE): (N_A,  N_A,   404,     404,      404,   404),
-    ("the_whereabouts_form_of_an_outflow", INSIDE):     (200,  200,   200,     200,      200,   200),
-    ("the_whereabouts_form_of_an_outflow", OUTSIDE):    (N_A,  N_A,   404,     404,      404,   404),
-    ("the_organization_tree", ANY):                     (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_organization", INSIDE):            (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_organization", OUTSIDE):           (N_A,  N_A,   404,     404,      404,   404),
-    ("the_new_organization_form", ANY):                 (200,  200,   403,     403,      403,   403),
-    ("the_edit_form_of_an_organization", INSIDE):       (200,  200,   403,     403,      403,   403),
-    ("the_edit_form_of_an_organization", OUTSIDE):      (N_A,  N_A,   403,     403,      403,   403),
-    ("the_dissolve_form_of_an_organization", INSIDE):   (200,  200,   403,     403,      403,   403),
-    ("the_dissolve_form_of_an_organization", OUTSIDE):  (N_A,  N_A,   403,     403,      403,   403),
-    ("the_new_station_form", ANY):                      (200,  200,   403,     403,      403,   403),
-    ("the_edit_form_of_a_station", ANY):                (200,  200,   403,     403,      403,   403),
-    ("the_user_list", ANY):                             (200,  403,   403,     403,      403,   403),
-    ("the_new_user_form", ANY):                         (200,  403,   403,     403,      403,   403),
-    ("the_edit_form_of_a_user", ANY):                   (200,  403,   403,     403,      403,   403),
-    ("the_audit_log", ANY):                             (200,  403,   403,     403,      403,   403),
-    ("unlocking_the_sign_in_of_a_user", ANY):           (302,  404,   404,     404,      404,   404),
+    ("the_member_list", ANY):                           (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_a_member", INSIDE):                   (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_a_member", OUTSIDE):                  (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_new_member_form", ANY):                       (200,  200,   200,     200,      200,   200,   403),
+    ("the_edit_form_of_a_member", INSIDE):              (200,  200,   200,     200,      200,   200,   403),
+    ("the_edit_form_of_a_member", OUTSIDE):             (N_A,  N_A,   404,     404,      404,   404,   403),
+    ("saving_the_edit_form_of_a_member", INSIDE):       (302,  302,   302,     302,      302,   302,   403),
+    ("saving_the_edit_form_of_a_member", OUTSIDE):      (N_A,  N_A,   404,     404,      404,   404,   403),
+    ("revealing_the_id_number_of_a_member", INSIDE):    (200,  200,   403,     403,      403,   403,   403),
+    ("revealing_the_id_number_of_a_member", OUTSIDE):   (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_departure_form_of_a_member_at_home", INSIDE): (200,  200,   200,     N_A,      200,   200,   N_A),
+    ("the_departure_form_of_a_member_at_home", OUTSIDE): (N_A, N_A,   404,     404,      404,   404,   404),
+    ("the_arrival_report_form_of_an_outflow", INSIDE):  (200,  200,   200,     200,      200,   200,   403),
+    ("the_arrival_report_form_of_an_outflow", OUTSIDE): (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_whereabouts_form_of_an_outflow", INSIDE):     (200,  200,   200,     200,      200,   200,   403),
+    ("the_whereabouts_form_of_an_outflow", OUTSIDE):    (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_organization_tree", ANY):                     (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_organization", INSIDE):            (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_organization", OUTSIDE):           (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_new_organization_form", ANY):                 (200,  200,   403,     403,      403,   403,   403),
+    ("the_edit_form_of_an_organization", INSIDE):       (200,  200,   403,     403,      403,   403,   403),
+    ("the_edit_form_of_an_organization", OUTSIDE):      (N_A,  N_A,   403,     403,      403,   403,   403),
+    ("the_dissolve_form_of_an_organization", INSIDE):   (200,  200,   403,     403,      403,   403,   403),
+    ("the_dissolve_form_of_an_organization", OUTSIDE):  (N_A,  N_A,   403,     403,      403,   403,   403),
+    ("the_new_station_form", ANY):                      (200,  200,   403,     403,      403,   403,   403),
+    ("the_edit_form_of_a_station", ANY):                (200,  200,   403,     403,      403,   403,   403),
+    ("the_user_list", ANY):                             (200,  403,   403,     403,      403,   403,   403),
+    ("the_new_user_form", ANY):                         (200,  403,   403,     403,      403,   403,   403),
+    ("the_edit_form_of_a_user", ANY):                   (200,  403,   403,     403,      403,   403,   403),
+    ("the_audit_log", ANY):                             (200,  403,   403,     403,      403,   403,   403),
+    ("unlocking_the_sign_in_of_a_user", ANY):           (302,  404,   404,     404,      404,   404,   404),
+    ("the_report_ins_to_confirm", ANY):                 (403,  403,   403,     403,      403,   403,     200),
+    ("accepting_a_report_in", INSIDE):                  (403,  403,   403,     403,      403,   403,     200),
+    ("accepting_a_report_in", OUTSIDE):                 (N_A,  N_A,   403,     403,      403,   403,     404),
+    ("refusing_a_report_in", INSIDE):                   (403,  403,   403,     403,      403,   403,     200),
+    ("refusing_a_report_in", OUTSIDE):                  (N_A,  N_A,   403,     403,      403,   403,     404),
+    ("recording_attendance_at_the_destination", INSIDE): (403, 403,   403,     403,      403,   403,     200),
+    ("recording_attendance_at_the_destination", OUTSIDE): (N_A, N_A,  403,     403,      403,   403,     404),
+    ("recording_an_evaluation_at_the_destination", INSIDE): (403, 403, 403,    403,      403,   403,     200),
+    ("recording_an_evaluation_at_the_destination", OUTSIDE): (N_A, N_A, 403,   403,      403,   403,     404),
+    ("handing_over_an_outflow", INSIDE):                (302,  302,   302,     302,      302,   302,     403),
+    ("handing_over_an_outflow", OUTSIDE):               (N_A,  N_A,   404,     404,      404,   404,     403),
 }  # fmt: skip
 
 REVEAL_REASON = "核对组织关系转接材料"
@@ -175,6 +190,12 @@ PAGES = {
     "the_new_user_form": Page("accounts:user_create"),
     "the_edit_form_of_a_user": Page("accounts:user_update", "user"),
     "the_audit_log": Page("accounts:audit_log"),
+    "the_report_ins_to_confirm": Page("members:partner_desk"),
+    "accepting_a_report_in": Page("members:report_in_accept", "outflow"),
+    "refusing_a_report_in": Page("members:report_in_refuse", "outflow"),
+    "recording_attendance_at_the_destination": Page("members:partner_record", "member", extra_args=("attendance",)),
+    "recording_an_evaluation_at_the_destination": Page("members:partner_record", "member", extra_args=("evaluation",)),
+    "handing_over_an_outflow": Page("members:outflow_hand_over", "outflow", method="post"),
     "unlocking_the_sign_in_of_a_user": Page(
         "accounts:user_unlock", "user", method="post", redirects_to="accounts:user_list"
     ),

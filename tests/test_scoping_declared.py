@@ -103,6 +103,13 @@ def _one_of_each(county) -> None:
 
     for outflow in (county.yuan_outflow, county.ma_outflow):  # under Huadu from 花果村, under Kunming from 总市村
         issue_certificate(outflow, by=county.admin, issued_on=datetime.date(2026, 1, 5))
+    from members.models import PartnerAttendance, PartnerEvaluation
+
+    for member in (county.yuan, county.ma):  # the destination partner's records, of members of two branches
+        PartnerAttendance.objects.create(
+            member=member, partner_org=county.partner_org, date=datetime.date(2026, 3, 1), title="主题党日"
+        )
+        PartnerEvaluation.objects.create(member=member, partner_org=county.partner_org, year=2025, grade="qualified")
 
 
 @pytest.mark.parametrize("label", DECLARED)

@@ -27,7 +27,8 @@ from lanshan_party.ledgers.forms import ConfirmImportForm, ImportUploadForm
 from lanshan_party.ledgers.tables import ExportJobTable, ImportBatchTable
 from lanshan_party.middleware import client_ip
 from lanshan_party.models import AuditAction, ExportJob, ExportStatus, ImportBatch, ImportRow, ImportStatus
-from lanshan_party.views import PageTitleMixin, ScopedListView, ScopedQuerysetMixin
+from lanshan_party.rights import Right
+from lanshan_party.views import PageTitleMixin, RoleRequiredMixin, ScopedListView, ScopedQuerysetMixin
 
 ERRORS_PER_PAGE = 100
 ROWS_PER_PAGE = 100
@@ -124,11 +125,12 @@ class ImportListView(ScopedListView):
     template_name = "ledgers/importbatch_list.html"
 
 
-class ImportCreateView(PageTitleMixin, FormView):
+class ImportCreateView(RoleRequiredMixin, PageTitleMixin, FormView):
     """Upload a ledger. The request only checks the zip's directory and stores the file; a background job unpacks,
     scans and reads it (within size and time limits) while the page shows its progress, and nothing is saved until
-    the user has seen the check and confirmed."""
+    the user has seen the check and confirmed. Only our side imports (a destination partner does not)."""
 
+    required_right = Right.KEEP_MEMBER_RECORDS
     request: AuthenticatedHttpRequest
     form_class = ImportUploadForm
     template_name = "ledgers/importbatch_form.html"

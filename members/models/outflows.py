@@ -141,6 +141,10 @@ class Outflow(models.Model):
     def __str__(self) -> str:
         return f"{self.member} → {self.destination}"
 
+    def get_absolute_url(self) -> str:
+        """An outflow is shown on its member's page."""
+        return self.member.get_absolute_url()
+
     @property
     def destination(self) -> str:
         return "".join(part for part in (self.province, self.city, self.district) if part)

@@ -4,6 +4,8 @@ Inside the user's subtree a page is allowed, outside it is a 404. Objects per ro
   activity / photo   the 花果村 activity (township, branch), the Huadu one (secretary), the 总市村 one (outsider)
   red package        to 袁芳伟 from 花果村 (township, branch, and the Huadu secretary who looks after him)
                      and to 马云 from 总市村 (outsider)
+  a destination partner holds no activity of ours and sees none; its pages list only the member its outflow names
+  (袁芳伟), and forms offer it no organization to record for
 """
 
 import datetime
@@ -40,31 +42,32 @@ TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     "secretary": {"activity": ("act_huadu", "act_huaguo"),    "holder": ("huadu", "kunming"),      "member": ("yuan", "ma"), "package": ("pkg_yuan", "pkg_ma")},
     "branch":    {"activity": ("act_huaguo", "act_huadu"),    "holder": ("huaguo", "zongshicun"), "member": ("yuan", "ma"), "package": ("pkg_yuan", "pkg_ma")},
     "outsider":  {"activity": ("act_zongshicun", "act_huaguo"), "holder": ("zongshicun", "huaguo"), "member": ("ma", "yuan"), "package": ("pkg_ma", "pkg_yuan")},
+    "partner":   {"activity": (N_A, "act_huadu"),             "holder": (N_A, "huadu"),           "member": ("yuan", "ma"), "package": (N_A, "pkg_yuan")},
 }  # fmt: skip
 
-#                                                         admin county township secretary branch outsider
+#                                                         admin county township secretary branch outsider partner
 EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
-    ("the_activity_list", ANY):                           (200,  200,   200,     200,      200,   200),
-    ("the_new_activity_form", ANY):                       (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_activity", INSIDE):                  (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_activity", OUTSIDE):                 (N_A,  N_A,   404,     404,      404,   404),
-    ("the_edit_form_of_an_activity", INSIDE):             (200,  200,   200,     200,      200,   200),
-    ("the_edit_form_of_an_activity", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404),
-    ("saving_the_edit_form_of_an_activity", INSIDE):      (302,  302,   302,     302,      302,   302),
-    ("saving_the_edit_form_of_an_activity", OUTSIDE):     (N_A,  N_A,   404,     404,      404,   404),
-    ("a_photo_of_an_activity", INSIDE):                   (200,  200,   200,     200,      200,   200),
-    ("a_photo_of_an_activity", OUTSIDE):                  (N_A,  N_A,   404,     404,      404,   404),
-    ("the_attendance_list_of_an_organization", INSIDE):   (200,  200,   200,     200,      200,   200),
-    ("the_attendance_list_of_an_organization", OUTSIDE):  (N_A,  N_A,   404,     404,      404,   404),
-    ("the_member_search_for_attendance", ANY):            (200,  200,   200,     200,      200,   200),
-    ("the_six_month_rule_warnings", ANY):                 (200,  200,   200,     200,      200,   200),
-    ("the_red_package_list", ANY):                        (200,  200,   200,     200,      200,   200),
-    ("the_red_package_member_finder", ANY):               (200,  200,   200,     200,      200,   200),
-    ("the_new_red_package_form_for_a_member", INSIDE):    (200,  200,   200,     200,      200,   200),
-    ("the_new_red_package_form_for_a_member", OUTSIDE):   (N_A,  N_A,   404,     404,      404,   404),
-    ("the_edit_form_of_a_red_package", INSIDE):           (200,  200,   200,     200,      200,   200),
-    ("the_edit_form_of_a_red_package", OUTSIDE):          (N_A,  N_A,   404,     404,      404,   404),
-    ("the_dashboard", ANY):                               (200,  200,   200,     200,      200,   200),
+    ("the_activity_list", ANY):                           (200,  200,   200,     200,      200,   200,   200),
+    ("the_new_activity_form", ANY):                       (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_activity", INSIDE):                  (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_page_of_an_activity", OUTSIDE):                 (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_edit_form_of_an_activity", INSIDE):             (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_edit_form_of_an_activity", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("saving_the_edit_form_of_an_activity", INSIDE):      (302,  302,   302,     302,      302,   302,   N_A),
+    ("saving_the_edit_form_of_an_activity", OUTSIDE):     (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("a_photo_of_an_activity", INSIDE):                   (200,  200,   200,     200,      200,   200,   N_A),
+    ("a_photo_of_an_activity", OUTSIDE):                  (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_attendance_list_of_an_organization", INSIDE):   (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_attendance_list_of_an_organization", OUTSIDE):  (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_member_search_for_attendance", ANY):            (200,  200,   200,     200,      200,   200,   200),
+    ("the_six_month_rule_warnings", ANY):                 (200,  200,   200,     200,      200,   200,   200),
+    ("the_red_package_list", ANY):                        (200,  200,   200,     200,      200,   200,   200),
+    ("the_red_package_member_finder", ANY):               (200,  200,   200,     200,      200,   200,   200),
+    ("the_new_red_package_form_for_a_member", INSIDE):    (200,  200,   200,     200,      200,   200,   200),
+    ("the_new_red_package_form_for_a_member", OUTSIDE):   (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_edit_form_of_a_red_package", INSIDE):           (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_edit_form_of_a_red_package", OUTSIDE):          (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_dashboard", ANY):                               (200,  200,   200,     200,      200,   200,   200),
 }  # fmt: skip
 
 

@@ -18,28 +18,28 @@ from tests.test_permissions import PERSONA, ROLE_AS_WORDS, ROLES
 
 OWN, OTHERS = "own", "someone_elses"
 
-#                                                        admin county township secretary branch outsider
+#                                                        admin county township secretary branch outsider partner
 EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
-    ("the_organization_ledger", ""):                     (200,  200,   200,     200,      200,   200),
-    ("exporting_the_member_list", ""):                   (200,  200,   200,     200,      200,   200),
-    ("exporting_the_organization_ledger", ""):           (200,  200,   200,     200,      200,   200),
-    ("exporting_the_activity_list", ""):                 (200,  200,   200,     200,      200,   200),
-    ("exporting_the_service_list", ""):                  (200,  200,   200,     200,      200,   200),
-    ("the_export_history", ""):                          (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_export", OWN):                      (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_export", OTHERS):                   (200,  404,   404,     404,      404,   404),
-    ("downloading_an_export", OWN):                      (200,  200,   200,     200,      200,   200),
-    ("downloading_an_export", OTHERS):                   (200,  404,   404,     404,      404,   404),
-    ("the_import_form", ""):                             (200,  200,   200,     200,      200,   200),
-    ("the_import_history", ""):                          (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_import", OWN):                      (200,  200,   200,     200,      200,   200),
-    ("the_page_of_an_import", OTHERS):                   (200,  404,   404,     404,      404,   404),
-    ("the_marked_workbook_of_an_import", OWN):           (200,  200,   200,     200,      200,   200),
-    ("the_marked_workbook_of_an_import", OTHERS):        (200,  404,   404,     404,      404,   404),
-    ("discarding_an_import", OWN):                       (302,  302,   302,     302,      302,   302),
-    ("discarding_an_import", OTHERS):                    (404,  404,   404,     404,      404,   404),
-    ("the_member_ledger_template", ""):                  (200,  200,   200,     200,      200,   200),
-    ("the_organization_ledger_template", ""):            (200,  200,   403,     403,      403,   403),
+    ("the_organization_ledger", ""):                     (200,  200,   200,     200,      200,   200,   200),
+    ("exporting_the_member_list", ""):                   (200,  200,   200,     200,      200,   200,   200),
+    ("exporting_the_organization_ledger", ""):           (200,  200,   200,     200,      200,   200,   200),
+    ("exporting_the_activity_list", ""):                 (200,  200,   200,     200,      200,   200,   200),
+    ("exporting_the_service_list", ""):                  (200,  200,   200,     200,      200,   200,   200),
+    ("the_export_history", ""):                          (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_export", OWN):                      (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_export", OTHERS):                   (200,  404,   404,     404,      404,   404,   404),
+    ("downloading_an_export", OWN):                      (200,  200,   200,     200,      200,   200,   200),
+    ("downloading_an_export", OTHERS):                   (200,  404,   404,     404,      404,   404,   404),
+    ("the_import_form", ""):                             (200,  200,   200,     200,      200,   200,   403),
+    ("the_import_history", ""):                          (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_import", OWN):                      (200,  200,   200,     200,      200,   200,   200),
+    ("the_page_of_an_import", OTHERS):                   (200,  404,   404,     404,      404,   404,   404),
+    ("the_marked_workbook_of_an_import", OWN):           (200,  200,   200,     200,      200,   200,   200),
+    ("the_marked_workbook_of_an_import", OTHERS):        (200,  404,   404,     404,      404,   404,   404),
+    ("discarding_an_import", OWN):                       (302,  302,   302,     302,      302,   302,   302),
+    ("discarding_an_import", OTHERS):                    (404,  404,   404,     404,      404,   404,   404),
+    ("the_member_ledger_template", ""):                  (200,  200,   200,     200,      200,   200,   200),
+    ("the_organization_ledger_template", ""):            (200,  200,   403,     403,      403,   403,   403),
 }  # fmt: skip
 
 PAGES: dict[str, tuple[str, str, Any]] = {
