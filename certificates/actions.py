@@ -75,6 +75,17 @@ def _check_day(on: datetime.date, certificate: Certificate) -> None:
         )
 
 
+def _after_last_check(on: datetime.date, certificate: Certificate) -> None:
+    """A hand-back or voiding cannot come before a check already recorded (the certificate was still out then)."""
+    if certificate.last_checked_on and on < certificate.last_checked_on:
+        raise ValidationError(
+            {
+                "on": _("The date is before the certificate's last check (%(date)s).")
+                % {"date": certificate.last_checked_on}
+            }
+        )
+
+
 def _locked(certificate: Certificate) -> Certificate:
     """The certificate locked for this step, refused if it is no longer valid (handed back or voided meanwhile)."""
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -202,6 +213,7 @@ def hand_back(certificate: Certificate, *, by: User, on: datetime.date, conditio
     """The member handed the certificate back (on return home, or once it is no longer needed)."""
     certificate = _locked(certificate)
     _check_day(on, certificate)
+    _after_last_check(on, certificate)
     if condition not in Condition.values:
         raise ValidationError({"condition": _("Say in what condition the certificate came back.")})
     certificate.status = CertificateStatus.HANDED_BACK
@@ -229,6 +241,7 @@ def void_certificate(
     """The certificate is void (lost, damaged, issued in error): its number stays in the register, never reused."""
     certificate = _locked(certificate)
     _check_day(on, certificate)
+    _after_last_check(on, certificate)
     if reason not in VoidReason.values:
         raise ValidationError({"reason": _("Choose why the certificate is void.")})
     if reason == VoidReason.OTHER and not note.strip():

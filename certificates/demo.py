@@ -78,6 +78,12 @@ def load_certificates(context: DemoContext) -> dict[str, int]:
                 day = min(day, today)
                 certificate = actions.issue_certificate(outflow, by=by, issued_on=day)
                 issued += 1
+                if not void and (today - day).days > 40:
+                    # The member lost it a month later: voided, and issued again under the next number.
+                    day = day + datetime.timedelta(days=30)
+                    actions.void_certificate(certificate, by=by, on=day, reason=VoidReason.LOST, note="本人报告遗失")
+                    certificate = actions.issue_certificate(outflow, by=by, issued_on=day, note="遗失补发")
+                    void, issued = 1, issued + 1
                 year_later = day + datetime.timedelta(days=rng.randint(330, 380))
                 if year_later <= today and rng.random() < 0.5:  # checked; the others stay due their check
                     actions.record_check(
@@ -90,14 +96,6 @@ def load_certificates(context: DemoContext) -> dict[str, int]:
                         certificate, by=by, on=inspected, kind=CheckKind.INSPECTION, note="流入地党组织查验"
                     )
                     checks += 1
-                if not void and (today - day).days > 40:
-                    # The member lost it: voided, and issued again under the next number.
-                    lost_on = day + datetime.timedelta(days=30)
-                    actions.void_certificate(
-                        certificate, by=by, on=lost_on, reason=VoidReason.LOST, note="本人报告遗失"
-                    )
-                    actions.issue_certificate(outflow, by=by, issued_on=lost_on, note="遗失补发")
-                    void, issued = 1, issued + 1
     total = Certificate.objects.count()
     due = Certificate.objects.due(today).count()
     context.stdout.write(

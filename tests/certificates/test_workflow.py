@@ -155,3 +155,19 @@ def test_ties_written_in_bulk_are_brought_back_in_step_before_the_reminders_coun
     certificate = Certificate.objects.get(pk=certified.cert_yuan.pk)
     assert (certificate.home_branch, certificate.flowing_org) == (certified.huaguo, certified.huadu)
     assert actions.resync_organizations() == 0
+
+
+def test_a_hand_back_or_voiding_dated_before_the_last_check_is_refused(certified):
+    actions.record_check(certified.cert_yuan, by=certified.admin, on=datetime.date(2026, 5, 1))
+    client = login(certified.admin)
+
+    hand_back = client.post(
+        reverse("certificates:certificate_hand_back", args=[certified.cert_yuan.pk]),
+        {"on": "2026-04-01", "condition": "intact"},
+    )
+    void = client.post(
+        reverse("certificates:certificate_void", args=[certified.cert_yuan.pk]), {"on": "2026-04-01", "reason": "lost"}
+    )
+
+    assert list(hand_back.context["form"].errors) == ["on"] and list(void.context["form"].errors) == ["on"]
+    assert Certificate.objects.get(pk=certified.cert_yuan.pk).status == CertificateStatus.VALID
