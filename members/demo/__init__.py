@@ -6,7 +6,7 @@ from django.db import reset_queries, transaction
 
 from lanshan_party.models import User
 from lanshan_party.registry import DemoContext, register_demo
-from members.demo import census
+from members.demo import census, partners
 from members.demo.outflows import TAG_NAMES, DemoBuilder, Stats
 from members.models import (
     Category,
@@ -93,3 +93,13 @@ def load_census(context: DemoContext) -> dict[str, int]:
     campaigns = census.load(context.rng, today=context.today)
     context.stdout.write(f"  census campaigns: {campaigns['campaigns']} with {campaigns['tasks']} tasks")
     return campaigns
+
+
+# Last, on a random source of its own, once the agreements name their partner organizations.
+@register_demo("partners", after=("census", "agreements"), clear=partners.clear_partners)
+def load_partners(context: DemoContext) -> dict[str, int]:
+    counts = partners.load(context.today)
+    context.stdout.write("  destination partners: " + ", ".join(f"{key} {n}" for key, n in counts.items()))
+    if counts["partner accounts"]:
+        context.stdout.write(f"  partner accounts partner-1 … partner-{counts['partner accounts']}, password as above")
+    return counts

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lanshan_party.demo import People
 from lanshan_party.personal_data import blind_index
+from members.actions import report_due
 from members.models import (
     OPEN_STATUSES,
     Category,
@@ -298,6 +299,7 @@ class DemoBuilder:
         partners = [p for p in dest.partners if area in p] or dest.partners
         return Outflow(
             departure_date=departure,
+            report_due_on=report_due(departure),
             province=dest.province,
             city=dest.city,
             district=dest.district,
