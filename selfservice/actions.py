@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, Channel, Notification, User
@@ -43,10 +44,10 @@ LINK_KIND = "personal_link"
 SELF_CHANNEL_NOTE = "自助"
 
 PURPOSE_ASKS = {
-    Purpose.WHEREABOUTS: "确认或更正您的去向信息",
-    Purpose.YEARLY_REPORT: "向党组织作年度汇报",
-    Purpose.CHANGE: "报告个人情况变化",
-    Purpose.CENSUS: "回复本次流动党员摸排",
+    Purpose.WHEREABOUTS: gettext_lazy("confirm or correct your whereabouts"),
+    Purpose.YEARLY_REPORT: gettext_lazy("make your yearly report to the Party organization"),
+    Purpose.CHANGE: gettext_lazy("report a change of your circumstances"),
+    Purpose.CENSUS: gettext_lazy("answer this census of flowing members"),
 }
 
 
@@ -79,10 +80,11 @@ def compose_link_message(notification: Notification) -> tuple[str, str]:
         raise ValueError("the member has no address for this channel any more")
     expires = timezone.localtime(link.expires_at).strftime("%Y-%m-%d")
     url = f"{settings.SITE_URL.rstrip('/')}{link_url(token)}"
-    text = (
-        f"【蓝山县委组织部】{link.member.name}同志，请于{expires}前打开专属链接{PURPOSE_ASKS[link.purpose]}："
-        f"{url} 需输入身份证号后4位。非本人请忽略。"
-    )
+    text = _(
+        "Lanshan County Organization Department: comrade %(name)s, please open your personal link by %(day)s to "
+        "%(ask)s: %(url)s You will need the last 4 characters of your ID number. If you are not the addressee, "
+        "ignore this message."
+    ) % {"name": link.member.name, "day": expires, "ask": PURPOSE_ASKS[link.purpose], "url": url}
     return address, text
 
 

@@ -51,7 +51,7 @@ def test_the_text_message_carries_the_link_and_only_the_tokens_hash_is_stored(co
     from lanshan_party.notifications import LocmemSMSBackend
 
     assert LocmemSMSBackend.outbox[-1][0] == county.yuan.phone
-    assert "身份证号后4位" in text
+    assert county.yuan.name in text and f"/m/{token}/" in text
 
 
 def test_an_email_link_goes_to_the_address_the_secretary_gave(county):
