@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lanshan_party import audit
 from lanshan_party.models import AuditAction, User
+from lanshan_party.personal_data import blind_index
 from lanshan_party.rights import Right, has_right
 from members import actions as member_actions
 from members.models import Member, OutflowStatus, Standing
@@ -122,9 +123,21 @@ def allocate_letter_number(year: int) -> int:
 
 
 def check_member_data(transfer: Transfer) -> None:
-    """A transfer in creates a member: their details must make a valid member of the receiving branch."""
+    """A transfer in creates a member: their details must make a valid member of the receiving branch, who is not
+    on our roll already (one who once left us may come back)."""
     member = Member(home_branch=transfer.home_branch, **{field: getattr(transfer, field) for field in MEMBER_FIELDS})
     member.full_clean(exclude=["id_number_hash"], validate_unique=False)
+    existing = Member.objects.filter(id_number_hash=blind_index(member.id_number)).select_related("home_branch").first()
+    if existing is not None and existing.standing != Standing.TRANSFERRED_OUT:
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "A member with this ID number is already on the roll of %(branch)s. Check the number; a member "
+                    "moving between our branches is edited on their own page instead."
+                )
+                % {"branch": existing.home_branch}
+            }
+        )
 
 
 @transaction.atomic
@@ -232,13 +245,14 @@ def _issue(transfer: Transfer, *, on: datetime.date, by: User | None) -> Transfe
 
 def _receive(transfer: Transfer, *, by: User | None) -> Transfer:
     """Put the member of a transfer in on the branch's roll: a new member, or one who once left us coming back."""
-    check_member_data(transfer)
-    existing = Member.objects.select_for_update().filter(id_number_hash=transfer.id_number_hash).first()
-    if existing is not None and existing.standing != Standing.TRANSFERRED_OUT:
+    try:
+        check_member_data(transfer)
+    except ValidationError as error:
         raise ValidationError(
-            _("%(name)s is already on the roll of %(branch)s. Return the transfer to the branch to check it.")
-            % {"name": existing.name, "branch": existing.home_branch}
-        )
+            _("%(name)s cannot be put on the roll: %(problem)s Return the transfer to the branch to correct it.")
+            % {"name": transfer.name, "problem": " ".join(error.messages)}
+        ) from None
+    existing = Member.objects.select_for_update().filter(id_number_hash=transfer.id_number_hash).first()
     if existing is not None:
         before = audit.snapshot(existing)
         existing.standing = Standing.NORMAL

@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanshan_party.filters import ScopedFilterSet
@@ -52,7 +51,7 @@ class TransferFilter(ScopedFilterSet):
         if value == "todo":
             return queryset.filter(status__in=statuses_waiting_on(user))
         if value == "overdue":
-            return queryset.filter(status=TransferStatus.ISSUED, valid_until__lt=timezone.localdate())
+            return queryset.overdue()
         return queryset.exclude(status__in=FINISHED_STATUSES)
 
     def in_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:

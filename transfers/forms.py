@@ -100,7 +100,10 @@ class TransferOutForm(TransferFormBase):
     class Meta:
         model = Transfer
         fields = [*OTHER_END, "reason"]
-        labels = {"other_org": gettext_lazy("destination organization"), "reason": gettext_lazy("reason")}
+        labels = {
+            "other_org": gettext_lazy("destination organization"),
+            "reason": gettext_lazy("reason for the transfer"),
+        }
         widgets = {"reason": forms.TextInput()}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

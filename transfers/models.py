@@ -89,17 +89,6 @@ class TransferQuerySet(ScopedQuerySet):
         """Letters issued and past their validity with no receipt (超时)."""
         return self.filter(status=TransferStatus.ISSUED, valid_until__lt=today or timezone.localdate())
 
-    def waiting_on(self, user: "User") -> "TransferQuerySet":
-        """The to-do box (待办): transfers whose next step is the user's, within what the user sees."""
-        from transfers.actions import statuses_waiting_on
-
-        return self.visible_to(user).filter(status__in=statuses_waiting_on(user))
-
-    def open_for(self, user: "User") -> "TransferQuerySet":
-        """未办结: transfers the user started or sees that are not finished."""
-        visible = self.visible_to(user)
-        return self.filter(Q(pk__in=visible.values("pk")) | Q(started_by=user)).unfinished()
-
     def box_counts(self, user: "User", today: datetime.date | None = None) -> dict[str, int]:
         from django.db.models import Count
 
@@ -145,7 +134,7 @@ class Transfer(models.Model):
     other_province = models.CharField(_("its province"), max_length=20)
     other_city = models.CharField(_("its city"), max_length=30)
     dues_paid_until = models.DateField(_("dues paid up to"), help_text=_("The month up to which dues are paid."))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason for the transfer"), max_length=200)
     contact = models.CharField(_("contact at the other end"), max_length=50, blank=True)
     contact_phone = EncryptedCharField(_("contact phone"), blank=True, default="")
     valid_days = models.PositiveSmallIntegerField(_("validity (days)"), default=default_valid_days)

@@ -104,6 +104,13 @@ def test_a_transfer_goes_from_the_branch_to_the_county_prints_and_its_receipt_ta
     page.goto(f"{live_server.url}/members/")
     assert page.locator("table >> text=欧阳建华").count() == 0
     assert page.locator("table >> text=袁芳伟").count() == 1  # the roll itself is still listed
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the transfer page fits the screen's width
+    for url in (f"/transfers/{transfer.pk}/", "/transfers/", "/transfers/box/?box=unfinished"):
+        page.goto(f"{live_server.url}{url}")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
+    page.goto(f"{live_server.url}/transfers/{transfer.pk}/")
+    page.screenshot(path=str(tmp_path / "transfer_on_a_phone.png"), full_page=True)
+    shutil.copyfile(tmp_path / "transfer_on_a_phone.png", "/tmp/transfer_on_a_phone.png")
     for each in (branch, township, county_page):
         assert each.blocked == []
         each.close()

@@ -222,3 +222,44 @@ def test_the_to_do_box_counts_what_waits_on_each_user(county, li):
     assert "袁芳伟" in page and "李春华" not in page  # waiting on the branch: the draft only
     home = login(county.county_staff).get(reverse("home")).content.decode()
     assert 'data-testid="home-transfers"' in home
+
+
+def test_a_transfer_in_of_someone_already_on_our_roll_is_refused_at_its_id_number(county):
+    data = {
+        "home_branch": county.huaguo.pk,
+        "name": "袁芳伟",
+        "id_number": county.yuan.id_number,
+        "other_org": "中共道县道江镇委员会",
+        "other_province": "湖南省",
+        "other_city": "永州市",
+        "reason": "回乡",
+        "dues_paid_until": "2026-05",
+        "valid_days": "90",
+        "category": "full",
+        "ethnicity": "汉族",
+    }
+    response = login(county.branch).post(reverse("transfers:transfer_in_create"), data)
+    assert response.status_code == 200
+    assert "already on the roll" in str(response.context["form"].errors["id_number"])
+    assert not Transfer.objects.exists()
+
+
+def test_a_member_who_once_left_us_comes_back_on_the_roll_of_the_receiving_branch(county):
+    actions.record_receipt(issue(county), by=county.branch, on=timezone.localdate(), receiving_org="三东社区党委")
+    back = actions.start_transfer_in(
+        by=county.branch,
+        home_branch=county.huaguo,
+        name="袁芳伟",
+        gender=county.yuan.gender,
+        birth_date=county.yuan.birth_date,
+        id_number=county.yuan.id_number,
+        other_org="中共广州市花都区新华街道三东社区委员会",
+        other_province="广东省",
+        other_city="广州市",
+        reason="回乡",
+        dues_paid_until=datetime.date(2026, 5, 1),
+    )
+    actions.approve(to_county(county, back), by=county.county_staff)
+    yuan = Member.objects.get(pk=county.yuan.pk)
+    assert yuan.standing == Standing.NORMAL and yuan.home_branch == county.huaguo
+    assert Member.objects.filter(name="袁芳伟").count() == 1
