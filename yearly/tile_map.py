@@ -36,12 +36,13 @@ def short_name(province: str) -> str:
 
 
 def bounds(largest: int) -> list[int]:
-    """Upper bounds of the colour classes for counts up to `largest` (distinct, increasing, the last = largest)."""
+    """Upper bounds of the colour classes for counts up to `largest`: geometric steps (largest^(i/5)), so a few
+    members somewhere stay visible beside hundreds in Guangdong; distinct, increasing, the last = largest."""
     if largest <= 0:
         return []
     result: list[int] = []
     for i in range(1, CLASSES + 1):
-        bound = math.ceil(largest * i / CLASSES)
+        bound = largest if i == CLASSES else math.ceil(largest ** (i / CLASSES))
         if not result or bound > result[-1]:
             result.append(bound)
     return result

@@ -24,9 +24,10 @@ def test_the_grid_has_one_square_of_its_own_for_each_of_the_34_divisions():
 
 def test_colour_classes_grow_with_the_count_and_zero_is_its_own_colour():
     upper = bounds(100)
-    assert upper == [20, 40, 60, 80, 100]
-    assert [colour_class(n, upper) for n in (0, 1, 20, 21, 99, 100)] == [0, 1, 1, 2, 5, 5]
-    assert bounds(2) == [1, 2] and colour_class(1, bounds(2)) == 1 and colour_class(2, bounds(2)) == 5
+    assert upper == [3, 7, 16, 40, 100]  # geometric: 2 members show beside 100
+    assert [colour_class(n, upper) for n in (0, 1, 3, 4, 20, 41, 100)] == [0, 1, 1, 2, 4, 5, 5]
+    assert bounds(2) == [2] and colour_class(1, bounds(2)) == colour_class(2, bounds(2)) == 1
+    assert bounds(0) == [] and colour_class(0, []) == 0
 
 
 def _away(county, n: int, province: str, city: str, home=None) -> None:
