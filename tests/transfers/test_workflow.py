@@ -263,3 +263,15 @@ def test_a_member_who_once_left_us_comes_back_on_the_roll_of_the_receiving_branc
     yuan = Member.objects.get(pk=county.yuan.pk)
     assert yuan.standing == Standing.NORMAL and yuan.home_branch == county.huaguo
     assert Member.objects.filter(name="袁芳伟").count() == 1
+
+
+def test_the_home_page_counts_the_letters_expired_without_receipt(county):
+    transfer = to_county(county, start_out(county))
+    actions.approve(transfer, by=county.county_staff, on=timezone.localdate() - datetime.timedelta(days=100))
+    home = login(county.township).get(reverse("home")).content.decode()
+    overdue = home.split('data-testid="home-transfers-overdue"')[1].split("</a>")[0]
+    assert "<strong>1</strong>" in overdue
+    outsider_home = login(county.outsider).get(reverse("home")).content.decode()
+    assert 'data-testid="home-transfers"' not in outsider_home  # nothing of theirs: no line at all
+    listed = login(county.township).get(reverse("transfers:transfer_list")).content.decode()
+    assert 'data-testid="overdue"' in listed
