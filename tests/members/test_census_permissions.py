@@ -34,28 +34,29 @@ TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
     "secretary": {"campaign": ("c_all", "c_zongshi"), "task": ("t_yuan", "t_ma"), "reminder": ("n_secretary", "n_outsider")},
     "branch":    {"campaign": ("c_tafeng", "c_zongshi"), "task": ("t_yuan", "t_ma"), "reminder": ("n_branch", "n_outsider")},
     "outsider":  {"campaign": ("c_zongshi", "c_tafeng"), "task": ("t_ma", "t_yuan"), "reminder": ("n_outsider", "n_branch")},
+    "partner":   {"campaign": (N_A, "c_zongshi"),     "task": (N_A, "t_yuan"),       "reminder": ("n_partner", "n_outsider")},
 }  # fmt: skip
 
-#                                                      admin county township secretary branch outsider
+#                                                      admin county township secretary branch outsider partner
 EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
-    ("the_campaign_list", ANY):                        (200,  200,   200,     200,      200,   200),
-    ("the_new_campaign_form", ANY):                    (200,  200,   403,     403,      403,   403),
-    ("the_proposed_window", ANY):                      (200,  200,   200,     200,      200,   200),
-    ("the_progress_page_of_a_campaign", INSIDE):       (200,  200,   200,     200,      200,   200),
-    ("the_progress_page_of_a_campaign", OUTSIDE):      (N_A,  N_A,   404,     404,      404,   404),
-    ("the_edit_form_of_a_campaign", INSIDE):           (200,  200,   403,     403,      403,   403),
-    ("opening_a_campaign", INSIDE):                    (302,  302,   403,     403,      403,   403),
-    ("the_census_task_list", ANY):                     (200,  200,   200,     200,      200,   200),
-    ("the_answer_form_of_a_task", INSIDE):             (200,  200,   200,     200,      200,   200),
-    ("the_answer_form_of_a_task", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404),
-    ("saving_an_answer", INSIDE):                      (302,  302,   302,     302,      302,   302),
-    ("saving_an_answer", OUTSIDE):                     (N_A,  N_A,   404,     404,      404,   404),
-    ("calling_the_member_of_a_task", INSIDE):          (200,  200,   200,     200,      200,   200),
-    ("calling_the_member_of_a_task", OUTSIDE):         (N_A,  N_A,   404,     404,      404,   404),
-    ("the_reminder_inbox", ANY):                       (200,  200,   200,     200,      200,   200),
-    ("marking_every_reminder_read", ANY):              (302,  302,   302,     302,      302,   302),
-    ("opening_a_reminder", INSIDE):                    (302,  302,   302,     302,      302,   302),
-    ("opening_a_reminder", OUTSIDE):                   (404,  404,   404,     404,      404,   404),
+    ("the_campaign_list", ANY):                        (200,  200,   200,     200,      200,   200,   200),
+    ("the_new_campaign_form", ANY):                    (200,  200,   403,     403,      403,   403,   403),
+    ("the_proposed_window", ANY):                      (200,  200,   200,     200,      200,   200,   200),
+    ("the_progress_page_of_a_campaign", INSIDE):       (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_progress_page_of_a_campaign", OUTSIDE):      (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_edit_form_of_a_campaign", INSIDE):           (200,  200,   403,     403,      403,   403,   N_A),
+    ("opening_a_campaign", INSIDE):                    (302,  302,   403,     403,      403,   403,   N_A),
+    ("the_census_task_list", ANY):                     (200,  200,   200,     200,      200,   200,   200),
+    ("the_answer_form_of_a_task", INSIDE):             (200,  200,   200,     200,      200,   200,   N_A),
+    ("the_answer_form_of_a_task", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("saving_an_answer", INSIDE):                      (302,  302,   302,     302,      302,   302,   N_A),
+    ("saving_an_answer", OUTSIDE):                     (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("calling_the_member_of_a_task", INSIDE):          (200,  200,   200,     200,      200,   200,   N_A),
+    ("calling_the_member_of_a_task", OUTSIDE):         (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_reminder_inbox", ANY):                       (200,  200,   200,     200,      200,   200,   200),
+    ("marking_every_reminder_read", ANY):              (302,  302,   302,     302,      302,   302,   302),
+    ("opening_a_reminder", INSIDE):                    (302,  302,   302,     302,      302,   302,   302),
+    ("opening_a_reminder", OUTSIDE):                   (404,  404,   404,     404,      404,   404,   404),
 }  # fmt: skip
 
 
