@@ -145,7 +145,7 @@ def _outflows(request: HttpRequest) -> QuerySet:
     # The member's encrypted columns are never needed here: not even decrypted.
     return (
         Outflow.objects.visible_to(_user(request))
-        .select_related("member", "flowing_org")
+        .select_related("member", "flowing_org", "partner_org")
         .defer("member__id_number", "member__phone", "partner_contact_phone", "address")
     )
 
@@ -163,7 +163,9 @@ def _outflow(outflow: Outflow) -> dict[str, Any]:
         "reason": outflow.reason,
         "industry": outflow.industry,
         "flowing_org": _ref(outflow.flowing_org),
+        "partner_org": _ref(outflow.partner_org),
         "partner_org_name": outflow.partner_org_name,
+        "report_due_on": outflow.report_due_on,
         "reported_on": outflow.reported_on,
         "lost_on": outflow.lost_on,
         "lost_cause": outflow.lost_cause,

@@ -85,7 +85,9 @@ class OutflowOut(Schema):
     reason: str
     industry: str
     flowing_org: OrganizationRef | None
-    partner_org_name: str
+    partner_org: OrganizationRef | None = Field(description="The destination partner organization of an agreement")
+    partner_org_name: str = Field(description="The destination partner organization as written, when not one of ours")
+    report_due_on: datetime.date | None
     reported_on: datetime.date | None
     lost_on: datetime.date | None
     lost_cause: str
