@@ -17,7 +17,7 @@ from lanshan_party.models import User
 from members.models import Member
 from organizations.forms import DateInput
 
-MONTHS = [(month, _("%(month)d月") % {"month": month}) for month in range(1, 13)]
+MONTHS = [(month, str(month)) for month in range(1, 13)]
 MONEY_INPUT = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 

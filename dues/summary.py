@@ -17,6 +17,11 @@ from organizations.models import Organization, OrgKind
 ZERO = Decimal("0.00")
 
 
+def _money(value: Any) -> Decimal:
+    """A sum as yuan to the fen (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def months_due(year: int, today: datetime.date) -> int:
     """How many months of the year are due by today: all twelve of a past year, up to this month of this year."""
     if year < today.year:
@@ -85,16 +90,15 @@ def summary_rows(user: Any, year: int, today: datetime.date | None = None) -> tu
         .values_list("home_branch")
         .annotate(total=Sum("amount"), away=Sum("amount", filter=Q(paid_at__kind=OrgKind.FLOWING)))
     ):
-        rows[branch_id].collected = collected or ZERO
-        rows[branch_id].at_destination = away or ZERO
+        rows[branch_id].collected = _money(collected)
+        rows[branch_id].at_destination = _money(away)
     for org_id, collected in (
         paid.filter(paid_at__in=[pk for pk in ids if rows[pk].flowing])
         .order_by()
         .values_list("paid_at")
         .annotate(total=Sum("amount"))
     ):
-        rows[org_id].collected = collected or ZERO
-        rows[org_id].at_destination = collected or ZERO
+        rows[org_id].collected = rows[org_id].at_destination = _money(collected)
     total = SummaryRow(None)
     result = list(rows.values())
     for row in result:
