@@ -110,6 +110,16 @@ def _one_of_each(county) -> None:
             member=member, partner_org=county.partner_org, date=datetime.date(2026, 3, 1), title="主题党日"
         )
         PartnerEvaluation.objects.create(member=member, partner_org=county.partner_org, year=2025, grade="qualified")
+    from inflow import actions as inflow_actions
+    from tests.inflow.factories import InflowMemberFactory
+
+    for organization in (county.huaguo, county.huadu):  # inflow members of two branches, each reported back and present
+        inflow = InflowMemberFactory(branch=organization)
+        inflow_actions.record_report_back(
+            inflow, on=datetime.date(2024, 6, 1), channel="phone", content="表现良好", by=county.admin
+        )
+        activity = ActivityFactory(organization=organization)
+        inflow_actions.save_inflow_attendance(activity, statuses={inflow.pk: "present"}, by=county.admin)
 
 
 @pytest.mark.parametrize("label", DECLARED)
