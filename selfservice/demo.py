@@ -82,6 +82,10 @@ def load_selfservice(context: DemoContext) -> dict[str, int]:
             org, ip="127.0.0.1", name=name, phone=context.people.phone(), home_township=township, message=message
         )
         requests += 1
+    context.stdout.write(
+        f"  selfservice: {min(LINKS, len(away))} personal links sent, {reports} self-reports waiting for review, "
+        f"{requests} requests from the public page, {OfficePhone.objects.count()} published office phones"
+    )
     return {
         "office phones": OfficePhone.objects.count(),
         "links": min(LINKS, len(away)),
