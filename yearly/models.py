@@ -3,6 +3,7 @@ training hours (学时), branch committee members (支部委员), and organizati
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -260,7 +261,7 @@ class Term(models.Model):
         return TermStatus.RUNNING
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.started_on and self.started_on > timezone.localdate():
             errors["started_on"] = _("The election day is in the future. Record the term once the election is held.")
         if self.organization_id and self.organization.kind == OrgKind.PARTNER:

@@ -1,5 +1,5 @@
 """The member's yearly record on their page: this year's training hours against the target, the study recorded for
-them and their committee seats (a few queries, whatever the member's history)."""
+them (two queries, whatever the member's history; committee seats show on the committee list)."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 
 from lanshan_party.rights import Right, has_right
-from yearly.models import CommitteeMember, StudyRecord
+from yearly.models import StudyRecord
 from yearly.training import hours_of
 
 register = template.Library()
@@ -26,6 +26,5 @@ def training_record(context: Any, member: Any) -> dict[str, Any]:
         "figures": figures,
         "reached": figures.hours >= figures.target,
         "study": StudyRecord.objects.filter(member=member, date__year=year).order_by("-date", "-id")[:10],
-        "seats": CommitteeMember.objects.filter(member=member).select_related("organization").order_by("-since")[:5],
         "may_record": member.standing == "normal",
     }
