@@ -51,6 +51,7 @@ def test_the_demo_database_file_contains_no_plaintext_id_number_or_phone(tmp_pat
     # And the exact values: decrypt every stored ID number and phone, and look for each in the raw bytes.
     with sqlite3.connect(database) as connection:
         tokens = connection.execute("SELECT id_number, phone FROM members_member").fetchall()
+        tokens += connection.execute("SELECT id_number, phone, contact_phone FROM inflow_inflowmember").fetchall()
     plaintexts = {decrypt(token) for row in tokens for token in row if token}
     assert len(plaintexts) > 1000
     assert [value for value in plaintexts if value.encode() in raw] == []
