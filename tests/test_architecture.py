@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("lanshan_party", "organizations", "members", "activities", "services", "tests")
-APPS = ("organizations", "members", "activities", "services")
+PACKAGES = ("lanshan_party", "organizations", "members", "activities", "services", "inflow", "tests")
+APPS = ("organizations", "members", "activities", "services", "inflow")
 MAX_LINES = 500
 SKIPPED_DIRS = {".venv", "migrations", "node_modules", "build", "__pycache__", ".git"}
 
