@@ -249,10 +249,16 @@ def handover_candidate(outflow: Outflow) -> Organization | None:
     member is under now: the whereabouts page proposes handing the member over to it (never automatically)."""
     if not outflow.is_open or not outflow.province or not outflow.city:
         return None
+    current = outflow.flowing_org
+    if current is not None and (current.province, current.city, current.district) == (
+        outflow.province,
+        outflow.city,
+        outflow.district,
+    ):
+        return None  # its own district: no other organization matches better (and no query)
     match = match_flowing_org(outflow.province, outflow.city, outflow.district)
     if match is None or match.pk == outflow.flowing_org_id:
         return None
-    current = outflow.flowing_org
     if (
         current is not None
         and (current.province, current.city) == (outflow.province, outflow.city)

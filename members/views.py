@@ -97,12 +97,12 @@ class MemberDetailView(ScopedQuerysetMixin, DetailView):
         context["keeps_records"] = keeps
         context["handover_to"] = actions.handover_candidate(current) if current and keeps else None
         context["report_overdue"] = bool(current and current.is_report_overdue())
-        context["partner_attendance"] = PartnerAttendance.objects.filter(member=member).select_related("partner_org")[
-            :10
-        ]
-        context["partner_evaluations"] = PartnerEvaluation.objects.filter(member=member).select_related("partner_org")[
-            :5
-        ]
+        # Only a member whose outflows ever named a destination partner has its records (no query otherwise).
+        had_partner = any(outflow.partner_org_id for outflow in outflows)
+        attendance = PartnerAttendance.objects.filter(member=member).select_related("partner_org")
+        evaluations = PartnerEvaluation.objects.filter(member=member).select_related("partner_org")
+        context["partner_attendance"] = attendance[:10] if had_partner else []
+        context["partner_evaluations"] = evaluations[:5] if had_partner else []
         context["at_destination"] = bool(
             current
             and has_right(self.request.user, Right.RECORD_AT_DESTINATION)
