@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from activities.models import Activity, RedPackage
 from activities.views import ActivityFormView
+from inflow.models import InflowMember
 from lanshan_party.models import ExportJob, User
 from lanshan_party.views import ScopedListView
 from members import census
@@ -42,6 +43,7 @@ from organizations.models import Agreement, Organization, Station
 from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase, ServiceItem
 from tests.conftest import login
 from tests.factories import ActivityFactory, MemberFactory
+from tests.inflow.factories import InflowMemberFactory
 from tests.organizations.factories_agreements import AgreementFactory
 from tests.services.factories import (
     HometownProjectFactory,
@@ -79,9 +81,13 @@ OBJECT_OF_MODEL: dict[type, str] = {
     CensusCampaign: "campaign",
     CensusTask: "task",
     ExportJob: "export_job",
+    InflowMember: "inflow_member",
 }
 MODEL_OF_VIEW = {ActivityFormView: Activity}
-OBJECT_OF_URL = {"members:outflow_create": "li"}  # a departure is registered for a member at home
+OBJECT_OF_URL = {
+    "members:outflow_create": "li",  # a departure is registered for a member at home
+    "inflow:activity_attendance": "activity",  # inflow members' attendance at an activity
+}
 SLUG_OF_URL = {"members:outflow_transition": "report", "ledgers:import_template": "members"}
 
 # Pages not fuzzed here, each with the reason. Everything else in the URLconf is.
@@ -95,6 +101,7 @@ NOT_FUZZED = {
     "ledgers:import_retry": "POST only, no input but the id in the path",
     "members:campaign_step": "POST only, no input but the step in the path",
     "members:member_reveal": "POST only; its one field is fuzzed by name below",
+    "inflow:inflowmember_reveal": "POST only; its one field is fuzzed by name below",
     "activities:activity_photo": "serves a stored file, no input",
     "organizations:agreement_scan": "serves a stored file, no input",
     "ledgers:export_download": "serves a stored file, no input",
@@ -103,7 +110,7 @@ NOT_FUZZED = {
     "ledgers:import_discard": "needs an uploaded workbook: the import tests cover it",
     "ledgers:import_marked": "needs an uploaded workbook: the import tests cover it",
 }
-POST_ONLY_FORMS = {"members:member_reveal": ("reason",)}
+POST_ONLY_FORMS = {"members:member_reveal": ("reason",), "inflow:inflowmember_reveal": ("reason",)}
 
 HOSTILE_WORDS = [
     "",
@@ -194,6 +201,7 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
     census.open_campaign(c.campaign, by=c.admin)
     c.task = CensusTask.objects.get(campaign=c.campaign, member=c.yuan)
     c.export_job = ExportJob.objects.create(user=c.branch, ledger="members", source="/members/")
+    c.inflow_member = InflowMemberFactory(branch=c.huaguo, status="pending", reported_on=None)  # every step open
     return c
 
 
