@@ -27,7 +27,10 @@ def carry_over(apps: Any, schema_editor: Any = None) -> int:
         .select_related("member__home_branch__parent")
         .order_by("certificate_issued_on", "departure_date", "id")
     )
-    created, checks, highest, total = [], [], {}, 0
+    created: list[Any] = []
+    checks: list[Any] = []
+    highest: dict[tuple[int, int], int] = {}
+    total = 0
     for outflow in outflows.iterator(chunk_size=2000):
         member, number = outflow.member, outflow.certificate_number.strip()[:30]
         township = member.home_branch.parent

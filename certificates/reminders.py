@@ -17,7 +17,7 @@ from lanshan_party.registry import register_sweep
 
 def register_link(organization_id: int) -> str:
     """The register narrowed to the certificates due their check whose member that organization answers for."""
-    query = urlencode({"status": RegisterStatus.DUE, "responsible": organization_id})
+    query = urlencode({"status": str(RegisterStatus.DUE), "responsible": str(organization_id)})
     return f"{reverse('certificates:certificate_list')}?{query}"
 
 

@@ -107,7 +107,7 @@ class StepView(CertificatePagesMixin, WorkflowFormMixin, PageTitleMixin, FormVie
 
     template_name = "certificates/certificate_step.html"
     required_right = Right.KEEP_CERTIFICATES
-    done = ""
+    done: Any = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if has_right(request.user, Right.KEEP_CERTIFICATES):
