@@ -23,7 +23,7 @@ from lanshan_party.views import (
     ScopedListView,
     ScopedQuerysetMixin,
 )
-from members.models import Member
+from members.models import Member, Standing
 from organizations import actions
 from organizations.filters import AgreementFilter, OrganizationLedgerFilter
 from organizations.forms import AgreementForm, DissolveForm, OrganizationForm, StationForm
@@ -45,7 +45,7 @@ class OrganizationTreeView(ScopedQuerysetMixin, ListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         nodes = list(context["object_list"])
-        members = Member.objects.visible_to(user)
+        members = Member.objects.visible_to(user).filter(standing=Standing.NORMAL)  # on the roll
         home = members.count_by("home_branch")
         flowing = members.filter(flowing_org__isnull=False).count_by("flowing_org")
         by_id = {node.pk: node for node in nodes}
@@ -76,7 +76,12 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         org = self.object
         user = self.request.user
         context["children"] = Organization.objects.visible_to(user).filter(parent=org).order_by("path")
-        members = Member.objects.visible_to(user).in_subtree(org.path).select_related("home_branch", "current_outflow")
+        members = (
+            Member.objects.visible_to(user)
+            .in_subtree(org.path)
+            .filter(standing=Standing.NORMAL)  # on the roll: not those transferred out, deceased …
+            .select_related("home_branch", "current_outflow")
+        )
         context["member_count"] = members.count()
         context["members"] = members.order_by("name", "id")[:20]
         context["stations"] = org.stations.all()

@@ -275,3 +275,13 @@ def test_the_home_page_counts_the_letters_expired_without_receipt(county):
     assert 'data-testid="home-transfers"' not in outsider_home  # nothing of theirs: no line at all
     listed = login(county.township).get(reverse("transfers:transfer_list")).content.decode()
     assert 'data-testid="overdue"' in listed
+
+
+def test_the_organization_pages_no_longer_count_a_member_transferred_out(county, li):
+    client = login(county.township)
+    before = client.get(reverse("organizations:organization_detail", args=[county.huaguo.pk])).context["member_count"]
+    actions.record_receipt(issue(county, li), by=county.branch, on=timezone.localdate(), receiving_org="三东社区党委")
+    page = client.get(reverse("organizations:organization_detail", args=[county.huaguo.pk]))
+    assert page.context["member_count"] == before - 1 and "李春华" not in page.content.decode()
+    tree = client.get(reverse("organizations:organization_tree")).context["nodes"]
+    assert next(node for node in tree if node.pk == county.huaguo.pk).home_total == before - 1
