@@ -83,7 +83,12 @@ class InflowMemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = receiving_branches(user)
+        branches = receiving_branches(user)
+        self.fields["branch"].queryset = branches
+        if not self.instance.pk and not self.is_bound and "branch" not in self.initial:
+            only = list(branches.values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # a branch secretary registers into their own branch: chosen already
+                self.initial["branch"] = only[0]
         for name in ("gender", "birth_date"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Leave empty to take it from the ID number.")

@@ -239,3 +239,9 @@ def test_a_lanshan_id_number_is_not_confused_with_an_inflow_member(world):
     number = make_id_number(3, datetime.date(1990, 1, 1))
     assert not InflowMember.objects.search(number).exists()
     assert InflowMember.objects.search(world.in_huadu.id_number).get() == world.in_huadu
+
+
+def test_a_branch_secretarys_new_form_has_their_own_branch_chosen_already(world):
+    form = login(world.branch).get(reverse("inflow:inflowmember_create")).context["form"]
+    assert form.initial["branch"] == world.huaguo.pk
+    assert "branch" not in login(world.township).get(reverse("inflow:inflowmember_create")).context["form"].initial
