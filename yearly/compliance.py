@@ -79,10 +79,16 @@ def holders(organizations: QuerySet) -> QuerySet:
 
 
 def compliance(
-    organizations: QuerySet, year: int, today: datetime.date, granularity: str = "quarter"
+    organizations: QuerySet,
+    year: int,
+    today: datetime.date,
+    granularity: str = "quarter",
+    *,
+    attendance: bool = True,
 ) -> list[Compliance]:
     """Per holding organization among `organizations`: expected meetings of the year due by today against those
-    recorded, with one column per period of the chosen granularity (month, quarter or year)."""
+    recorded, with one column per period of the chosen granularity (month, quarter or year), and (unless
+    attendance=False, one query less) the attendance at the year's activities."""
     expected_every = frequency()
     width = GRANULARITIES.get(granularity, 3)
     due_until = last_month_due(year, today)
@@ -99,12 +105,13 @@ def compliance(
         .distinct()
     ):
         held_months[(org_id, kind)].add(month)
-    for org_id, attended, recorded in (
+    attendance_rows = (
         Attendance.objects.filter(activity__in=activities.exclude(type=ActivityType.CONDOLENCE))
         .order_by()
         .values_list("activity__organization")
         .annotate(attended=Count("id", filter=Q(status__in=ATTENDED)), recorded=Count("id"))
-    ):
+    )
+    for org_id, attended, recorded in attendance_rows if attendance else ():
         rows[org_id].attended, rows[org_id].recorded = attended, recorded
 
     for org_id, row in rows.items():

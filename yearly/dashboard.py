@@ -12,7 +12,7 @@ from lanshan_party.registry import register_figures
 from lanshan_party.rights import Right, has_right
 from members.models import Member
 from organizations.models import Organization
-from yearly.compliance import compliance, totals
+from yearly.compliance import compliance
 from yearly.tile_map import tile_map
 
 
@@ -29,12 +29,11 @@ def members_by_province(user: User) -> dict[str, int]:
 def dashboard_figures(user: User, year: int, today: datetime.date) -> dict[str, Any]:
     if not has_right(user, Right.KEEP_MEMBER_RECORDS):
         return {}  # a destination partner's dashboard is its report-ins, not our organizations' duties
-    rows = compliance(Organization.objects.visible_to(user), year, today)
+    rows = compliance(Organization.objects.visible_to(user), year, today, attendance=False)
     # The organizations furthest behind first: those are the ones the chart is for.
     ranked = sorted((row for row in rows if row.rate is not None), key=lambda row: (row.rate, row.organization.path))
     return {
         "tile_map": tile_map(members_by_province(user)),
-        "compliance": totals(rows),
         "charts": {
             "compliance": [(row.organization.display_name, row.rate) for row in ranked[:TOP]],
         },
