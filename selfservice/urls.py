@@ -18,6 +18,7 @@ urlpatterns = [
     path("selfservice/requests/", views.RequestListView.as_view(), name="request_list"),
     path("selfservice/requests/<int:pk>/", views.RequestHandleView.as_view(), name="request_handle"),
     path("selfservice/members/<int:pk>/send-link/", views.SendLinkView.as_view(), name="link_send"),
+    path("selfservice/members/<int:pk>/links/", views.MemberLinksView.as_view(), name="member_links"),
     path("selfservice/links/<int:pk>/revoke/", views.RevokeLinkView.as_view(), name="link_revoke"),
     path("selfservice/census/<int:pk>/send-links/", views.CampaignLinksView.as_view(), name="campaign_links"),
 ]

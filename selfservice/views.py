@@ -367,6 +367,17 @@ class SendLinkView(ReviewerMixin, View):
         return redirect(member)
 
 
+class MemberLinksView(ReviewerMixin, View):
+    """The member page's card loads the member's latest links and their answers from here."""
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        member = get_object_or_404(Member.objects.visible_to(request.user), pk=pk)
+        links = list(PersonalLink.objects.visible_to(request.user).filter(member=member).select_related("report")[:5])
+        answers = [getattr(link, "report", None) for link in links]
+        pending = next((r for r in answers if r is not None and r.status == ReviewStatus.PENDING), None)
+        return render(request, "selfservice/includes/member_links.html", {"links": links, "pending": pending})
+
+
 class RevokeLinkView(ReviewerMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         link = get_object_or_404(PersonalLink.objects.visible_to(request.user).select_related("member"), pk=pk)

@@ -292,3 +292,12 @@ def test_a_member_off_the_roll_or_without_a_phone_gets_no_link(county, purpose):
     with pytest.raises(ValidationError):
         actions.send_link(county.qin, purpose=purpose, by=county.admin)
     assert not PersonalLink.objects.exists()
+
+
+def test_the_member_pages_card_lists_the_links_and_points_to_the_answer_waiting_for_review(county, digits):
+    report = _submitted(county, digits)
+    page = login(county.secretary).get(county.yuan.get_absolute_url()).content.decode()
+    assert reverse("selfservice:member_links", args=[county.yuan.pk]) in page  # loaded by htmx, no query here
+    card = login(county.secretary).get(reverse("selfservice:member_links", args=[county.yuan.pk])).content.decode()
+    assert reverse("selfservice:report_review", args=[report.pk]) in card
+    assert str(Purpose.WHEREABOUTS.label) in card

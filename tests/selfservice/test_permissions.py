@@ -41,6 +41,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | None]] = {
     ("the_page_of_a_request", OUTSIDE): {"admin": N_A, "county": N_A, "township": 404, "secretary": 404, "branch": 404, "outsider": 404, "partner": 404},
     ("sending_a_personal_link_to_a_member", INSIDE): {"admin": 302, "county": 302, "township": 302, "secretary": 302, "branch": 302, "outsider": 302, "partner": N_A},
     ("sending_a_personal_link_to_a_member", OUTSIDE): {"admin": N_A, "county": N_A, "township": 404, "secretary": 404, "branch": 404, "outsider": 404, "partner": 404},
+    ("the_personal_links_of_a_member", INSIDE): {"admin": 200, "county": 200, "township": 200, "secretary": 200, "branch": 200, "outsider": 200, "partner": N_A},
+    ("the_personal_links_of_a_member", OUTSIDE): {"admin": N_A, "county": N_A, "township": 404, "secretary": 404, "branch": 404, "outsider": 404, "partner": 404},
     ("revoking_a_personal_link", INSIDE): {"admin": 302, "county": 302, "township": 302, "secretary": 302, "branch": 302, "outsider": 302, "partner": N_A},
     ("revoking_a_personal_link", OUTSIDE): {"admin": N_A, "county": N_A, "township": 404, "secretary": 404, "branch": 404, "outsider": 404, "partner": 404},
     ("sending_a_campaigns_census_links", ANY): {"admin": 302, "county": 302, "township": 403, "secretary": 403, "branch": 403, "outsider": 403, "partner": 403},
@@ -73,6 +75,7 @@ PAGES = {
     "the_request_queue": Page("selfservice:request_list"),
     "the_page_of_a_request": Page("selfservice:request_handle", "request"),
     "sending_a_personal_link_to_a_member": Page("selfservice:link_send", "report", method="post", on="member"),
+    "the_personal_links_of_a_member": Page("selfservice:member_links", "report", on="member"),
     "revoking_a_personal_link": Page("selfservice:link_revoke", "report", method="post", on="open_link"),
     "sending_a_campaigns_census_links": Page("selfservice:campaign_links", method="post"),
 }
