@@ -15,6 +15,7 @@ from lanshan_party.ledgers.definitions import (
     Ledger,
     register,
 )
+from lanshan_party.models import Role
 from members.models import FlowReason, Gender
 
 INFLOW = register(
@@ -26,6 +27,8 @@ INFLOW = register(
         select_related=("branch",),
         defer=("branch__contact_phone",),
         importer="inflow.importers.InflowImporter",
+        # Our own organizations' users; a destination partner's account has nothing to do with inflow members.
+        import_roles=(Role.ADMIN, Role.COUNTY, Role.TOWNSHIP, Role.SECRETARY),
         description=_(
             "One row per inflow member, matched by citizen ID number: one already registered is updated, a new one "
             "is added to the branch named."

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from inflow.ledgers import INFLOW
 from inflow.models import InflowMember, InflowReport, InflowStatus
-from lanshan_party.models import AuditAction, AuditEntry, ImportStatus
+from lanshan_party.models import AuditAction, AuditEntry, ImportStatus, Role
+from organizations.models import OrgKind
 from tests.conftest import login
-from tests.factories import make_id_number
+from tests.factories import OrganizationFactory, UserFactory, make_id_number
 from tests.inflow.factories import InflowMemberFactory, other_county_id_number
 from tests.ledgers.workbooks import confirm, download_bytes, latest_batch, read_sheet, upload, workbook
 
@@ -187,3 +188,8 @@ def test_the_import_page_offers_the_inflow_ledger_and_its_template_has_its_colum
     assert template.status_code == 200
     sheet = read_sheet(download_bytes(template))
     assert any(row[: len(OWIP)] == OWIP for row in sheet)
+
+
+def test_a_destination_partners_account_may_not_import_the_inflow_ledger(world):
+    partner = UserFactory(role=Role.PARTNER, organization=OrganizationFactory(kind=OrgKind.PARTNER))
+    assert not INFLOW.may_import(partner) and INFLOW.may_import(world.branch)
