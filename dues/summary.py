@@ -112,8 +112,3 @@ def summary_rows(user: Any, year: int, today: datetime.date | None = None) -> tu
         total.reliefs += row.reliefs
     return result, total
 
-
-def collected_figures(user: Any, year: int, today: datetime.date | None = None) -> dict[str, Any]:
-    """The dashboard's figures: collected this year and the rate against what is due."""
-    _rows, total = summary_rows(user, year, today)
-    return {"collected": total.collected, "due": total.due, "rate": total.rate, "members": total.members}

@@ -85,3 +85,14 @@ def test_secretaries_are_reminded_monthly_of_members_three_months_behind_once(du
     assert sweep_dues_arrears(DAY) == 0  # the same month again writes nothing
     assert sweep_dues_arrears(datetime.date(2026, 7, 1)) > 0  # next month reminds again
     assert "3" in Notification.objects.filter(recipient=dues_world.branch).first().subject
+
+
+def test_the_dashboard_counts_dues_collected_this_year_and_the_rate_within_the_users_subtree(dues_world):
+    pay(dues_world, dues_world.yuan, [(2026, 1), (2026, 2), (2026, 3)], dues_world.huadu)  # 花果村's member
+    pay(dues_world, dues_world.ma, [(2026, 1)], dues_world.zongshicun)
+    county = login(dues_world.admin).get(reverse("dashboard")).context["figures"]["dues"]
+    township = login(dues_world.township).get(reverse("dashboard")).context["figures"]["dues"]
+    assert county["collected"] == Decimal("160.00")
+    assert county["rate"] == round(100 * 4 / (3 * 6), 1)  # three standards, six months due by June
+    assert township["collected"] == Decimal("120.00")  # 马云 of 总市镇 is not theirs
+    assert township["rate"] == round(100 * 3 / (2 * 6), 1)
