@@ -170,3 +170,23 @@ def test_flowing_organizations_hear_when_the_home_branch_of_their_members_holds_
 def test_an_election_of_a_flowing_organization_tells_nobody_else(county):
     actions.record_term(county.huadu, started_on=datetime.date(2026, 5, 20), by=county.admin)
     assert not Notification.objects.filter(kind=ELECTION_HELD).exists()
+
+
+def test_the_edit_form_extends_the_current_term_by_a_year_at_most_and_the_change_is_audited(county):
+    from lanshan_party.models import AuditEntry
+    from tests.test_permissions import posted_back
+
+    term = actions.record_term(county.huaguo, started_on=datetime.date(2021, 9, 1), by=county.admin)
+    client = login(county.township)
+    url = reverse("yearly:term_update", args=[term.pk])
+    form = client.get(url).context["form"]
+
+    refused = client.post(url, posted_back(form, extended_until="2027-09-02"))
+    assert refused.status_code == 200 and "one year at most" in str(refused.context["form"].errors)
+    accepted = client.post(url, posted_back(form, extended_until="2027-03-01"))
+    assert accepted.status_code == 302
+    term.refresh_from_db()
+    assert term.ends_on == datetime.date(2027, 3, 1)
+    assert AuditEntry.objects.filter(object_type="yearly.term", action="update", object_id=str(term.pk)).exists()
+    stale = client.post(url, posted_back(form, extended_until="2027-04-01"))
+    assert stale.status_code == 200 and stale.context["form"].has_error("__all__", "stale")
