@@ -42,7 +42,7 @@ def payment_places(member: Member) -> list[Organization]:
     """Where the member may pay: the home branch, and while away with an activity certificate the flowing
     organization at the destination."""
     places = [member.home_branch]
-    if member.flowing_org_id and holds_certificate(member):
+    if member.flowing_org is not None and holds_certificate(member):
         places.append(member.flowing_org)
     return places
 
@@ -87,7 +87,7 @@ def confirm_standard(standard: DuesStandard, *, by: User) -> bool:
             AuditAction.WORKFLOW,
             actor=by,
             obj=standard,
-            changes={"confirmed_at": [None, standard.confirmed_at.isoformat()]},
+            changes={"confirmed_at": [None, standard.confirmed_at.isoformat() if standard.confirmed_at else None]},
             note=_("Dues standard confirmed: %(amount)s yuan a month") % {"amount": standard.amount},
         )
     return bool(claimed)
@@ -135,7 +135,7 @@ def check_months(member: Member, months: Sequence[Month], paid_on: datetime.date
                 _("%(month)s is already paid, on %(date)s at %(place)s. A month cannot be paid twice: leave it out.")
                 % {
                     "month": month_label(row.year, row.month),
-                    "date": row.payment.paid_on.isoformat(),
+                    "date": row.payment.paid_on.isoformat() if row.payment else "",
                     "place": row.paid_at.name if row.paid_at else "",
                 }
             )

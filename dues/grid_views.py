@@ -179,15 +179,19 @@ class MonthView(DuesAccessMixin, View):
         self.setup_month(request, org_pk, year, month)
         entries = self.entries()
         by_id = {entry["member"].pk: entry["member"] for entry in entries}
+        errors = []
         try:
             ticked = {int(value) for value in request.POST.getlist("paid")}
-        except ValueError:
+        except ValueError:  # not a member id (a hand-made POST)
             ticked = set()
-        paid_on = parse_date(request.POST.get("paid_on", "") or "") if request.POST.get("paid_on") else None
-        errors = []
+            errors.append(_("Some members ticked are not on this organization's roll. Reload the page and tick again."))
+        try:
+            paid_on = parse_date(request.POST.get("paid_on", "") or "")
+        except ValueError:  # 2026-02-30
+            paid_on = None
         if paid_on is None:
             errors.append(_("Give the date the dues were paid, as 2026-03-01."))
-        if ticked - set(by_id):  # a member not on this organization's roll (a hand-made POST)
+        if ticked - set(by_id) and not errors:  # a member not on this organization's roll (a hand-made POST)
             errors.append(_("Some members ticked are not on this organization's roll. Reload the page and tick again."))
         if not errors:
             try:

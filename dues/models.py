@@ -23,7 +23,6 @@ from organizations.models import Organization, OrgKind
 BACK_PAY_MONTHS = 6
 # Months behind at which the secretary is reminded, and at which the member joins the six-month warnings.
 ARREARS_LEVELS = (3, 6)
-MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
 def period_of(year: int, month: int) -> int:
@@ -88,11 +87,19 @@ class DuesStandard(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        **MONEY,
+        max_digits=10,
+        decimal_places=2,
     )
-    computed_amount = models.DecimalField(_("amount by the rates (yuan)"), editable=False, **MONEY)
+    computed_amount = models.DecimalField(
+        _("amount by the rates (yuan)"), editable=False, max_digits=10, decimal_places=2
+    )
     manual_amount = models.DecimalField(
-        _("amount set by hand (yuan)"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+        _("amount set by hand (yuan)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=10,
+        decimal_places=2,
     )
     manual_reason = models.CharField(_("reason for the amount set by hand"), max_length=200, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
@@ -176,7 +183,9 @@ class DuesPayment(models.Model):
         Organization, verbose_name=_("paid at"), on_delete=models.PROTECT, related_name="dues_collected"
     )
     paid_on = models.DateField(_("paid on"))
-    amount = models.DecimalField(_("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    amount = models.DecimalField(
+        _("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], max_digits=10, decimal_places=2
+    )
     paid_by = models.CharField(_("paid by"), max_length=8, choices=PaidBy.choices, default=PaidBy.SELF)
     proxy_name = models.CharField(_("name of who paid on their behalf"), max_length=50, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -220,7 +229,7 @@ class DuesMonth(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     period = models.PositiveIntegerField(editable=False, db_index=True)
-    amount = models.DecimalField(_("amount due (yuan)"), **MONEY)
+    amount = models.DecimalField(_("amount due (yuan)"), max_digits=10, decimal_places=2)
     home_branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", editable=False)
     paid_at = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -295,7 +304,12 @@ class DuesRelief(models.Model):
     )
     to_month = models.PositiveSmallIntegerField(_("to month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     reduced_amount = models.DecimalField(
-        _("reduced monthly amount (yuan)"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+        _("reduced monthly amount (yuan)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=10,
+        decimal_places=2,
     )
     reason = models.TextField(_("reason"))
     status = models.CharField(

@@ -111,4 +111,3 @@ def summary_rows(user: Any, year: int, today: datetime.date | None = None) -> tu
         total.at_destination += row.at_destination
         total.reliefs += row.reliefs
     return result, total
-

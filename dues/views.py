@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -213,11 +214,15 @@ class StandardFormView(DuesAccessMixin, View):
             return self.render(form)
         standard = form.save(commit=False)
         try:
-            if not form.claim_version():
-                return self.render(form)
-            actions.save_standard(standard, by=request.user)
+            with transaction.atomic():  # the version claim holds the row until the save is committed
+                if not form.claim_version():
+                    return self.render(form)
+                actions.save_standard(standard, by=request.user)
         except ValidationError as error:
             add_errors(form, error)
+            return self.render(form)
+        except IntegrityError:  # the same member's standard for the year saved meanwhile (a double submit)
+            form.add_error(None, DuesStandard._meta.constraints[0].violation_error_message)
             return self.render(form)
         if "confirm" in request.POST:
             actions.confirm_standard(standard, by=request.user)

@@ -79,3 +79,25 @@ def test_the_flowing_organizations_month_view_lets_only_members_with_a_certifica
     assert entries == {"袁芳伟": ""}
     response = login(dues_world.county_staff).get(reverse("dues:month", args=[dues_world.kunming.pk, 2026, 6]))
     assert [bool(entry["blocked"]) for entry in response.context["entries"]] == [True]  # 马云: no certificate
+
+
+def test_bad_input_to_the_month_view_is_answered_without_a_500(dues_world):
+    client = login(dues_world.branch)
+    url = reverse("dues:month", args=[dues_world.huaguo.pk, 2026, 6])
+    for data in ({"paid_on": "abc", "paid": [str(dues_world.yuan.pk)]}, {"paid_on": "2026-06-10", "paid": ["x"]}):
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+    assert client.get(reverse("dues:month", args=[dues_world.huaguo.pk, 2026, 13])).status_code == 404
+    assert client.get(reverse("dues:grid") + "?year=abc&organization=999999").status_code == 404
+    assert not DuesPayment.objects.exists()
+
+
+def test_a_standard_posted_twice_for_the_same_year_is_refused_on_the_form(dues_world):
+    member = MemberFactory(name="新党员", home_branch=dues_world.huaguo)
+    client = login(dues_world.branch)
+    url = reverse("dues:standard_create", args=[member.pk])
+    data = {"year": "2026", "basis": "student", "monthly_income": "", "manual_amount": "", "manual_reason": ""}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200 and again.context["form"].errors
+    assert DuesStandard.objects.filter(member=member).count() == 1
