@@ -301,3 +301,14 @@ def test_the_member_pages_card_lists_the_links_and_points_to_the_answer_waiting_
     card = login(county.secretary).get(reverse("selfservice:member_links", args=[county.yuan.pk])).content.decode()
     assert reverse("selfservice:report_review", args=[report.pk]) in card
     assert str(Purpose.WHEREABOUTS.label) in card
+
+
+def test_every_link_that_cannot_be_used_takes_the_same_minimum_time_to_answer(county):
+    import time
+
+    from selfservice.views import NOT_VALID_SECONDS
+
+    for _state, token in _states(county).items():
+        started = time.monotonic()
+        Client().get(reverse("selfservice:link", args=[token]))
+        assert time.monotonic() - started >= NOT_VALID_SECONDS
