@@ -53,7 +53,7 @@ def with_training_hours(members: QuerySet, year: int) -> QuerySet:
             activity_hours=_sum_per_member(attended, "activity__hours"),
             study_hours=_sum_per_member(studied, "hours"),
             is_cadre=ExpressionWrapper(
-                Q(Exists(seats)) | Q(Exists(Organization.objects.filter(secretary=OuterRef("pk")))),
+                Q(Exists(seats)) | Q(Exists(Organization.objects.filter(secretary=OuterRef("pk"), is_active=True))),
                 output_field=BooleanField(),
             ),
         )
