@@ -258,7 +258,8 @@ class OutflowForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
     def outflow_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The outflow's fields the form has (an imported row has no destination partner column)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
 class TransitionForm(CrispyFormMixin, forms.Form):

@@ -74,10 +74,12 @@ class OutflowRowForm(RowFormMixin, OutflowForm):
             ),
             required=False,
         )
+        # The ledger has no column for it: an imported row leaves the outflow's destination partner as it is.
+        del self.fields["partner_org"]
 
 
 MEMBER_FIELDS = [name for name in MemberForm.Meta.fields if name != "tags"]
-OUTFLOW_FIELDS = list(OutflowForm.Meta.fields)
+OUTFLOW_FIELDS = [name for name in OutflowForm.Meta.fields if name != "partner_org"]
 OPEN = (OutflowStatus.REGISTERED, OutflowStatus.REPORTED, OutflowStatus.LOST)
 
 

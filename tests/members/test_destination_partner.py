@@ -214,6 +214,9 @@ def test_a_partner_users_home_and_menu_show_their_report_ins_to_confirm(county):
     assert reverse("activities:activity_create") not in page
     assert reverse("ledgers:import_create") not in page
     assert reverse("members:partner_desk") not in login(county.secretary).get(reverse("home")).content.decode()
+    member_list = login(county.partner).get(reverse("members:member_list")).content.decode()
+    assert reverse("members:member_create") not in member_list
+    assert reverse("members:member_create") in login(county.branch).get(reverse("members:member_list")).content.decode()
 
 
 def test_the_report_ins_list_costs_the_same_queries_for_5_and_for_50_members(county):
