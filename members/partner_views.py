@@ -66,10 +66,10 @@ class PartnerOutflowMixin(RoleRequiredMixin, WorkflowFormMixin, PageTitleMixin, 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not has_right(request.user, self.required_right):
             return super().dispatch(request, *args, **kwargs)  # refused there, before anything is looked up
-        if request.user.organization_id is not None:
-            queryset = self.get_queryset().filter(status__in=OPEN_STATUSES, partner_org_id=request.user.organization_id)
-            self.outflow = get_object_or_404(queryset.select_related("member"), pk=kwargs["pk"])
-            self.member = self.outflow.member
+        # A partner account without an organization sees no member at all, so no outflow either: a 404.
+        queryset = self.get_queryset().filter(status__in=OPEN_STATUSES, partner_org_id=request.user.organization_id)
+        self.outflow = get_object_or_404(queryset.select_related("member"), pk=kwargs["pk"])
+        self.member = self.outflow.member
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
