@@ -45,7 +45,8 @@ class DuesStandardForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         self.member = member
         self.instance.member = member
         if not self.instance.pk:
-            self.fields["year"].initial = timezone.localdate().year
+            self.initial.setdefault("year", None)
+            self.initial["year"] = self.initial["year"] or timezone.localdate().year
         else:
             self.fields["year"].disabled = True
         self.fields["monthly_income"].help_text = _(
@@ -160,8 +161,8 @@ class ReliefForm(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: User, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.member = member
-        self.fields["year"].initial = timezone.localdate().year
-        self.fields["kind"].initial = ReliefKind.EXEMPT
+        self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+        self.initial["kind"] = self.initial.get("kind") or ReliefKind.EXEMPT
 
 
 class DecisionForm(CrispyFormMixin, forms.Form):

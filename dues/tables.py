@@ -16,7 +16,7 @@ LEVEL_BADGES = {3: "warning", 6: "danger"}
 
 class DuesStandardTable(tables.Table):
     year = tables.Column()
-    member = tables.LinkColumn("members:member_detail", args=[tables.A("member_id")], order_by="member__name")
+    member = tables.LinkColumn("dues:member_dues", args=[tables.A("member_id")], order_by="member__name")
     home_branch = tables.Column(accessor="home_branch__display_name", order_by="home_branch__path", attrs=WIDE_ONLY)
     basis = tables.Column()
     monthly_income = tables.Column(attrs=WIDE_ONLY, default="—")
@@ -46,7 +46,7 @@ class DuesStandardTable(tables.Table):
 
 class DuesPaymentTable(tables.Table):
     paid_on = tables.DateColumn(format="Y-m-d")
-    member = tables.LinkColumn("members:member_detail", args=[tables.A("member_id")], order_by="member__name")
+    member = tables.LinkColumn("dues:member_dues", args=[tables.A("member_id")], order_by="member__name")
     months = tables.Column(verbose_name=_("months"), accessor="pk", orderable=False)
     amount = tables.Column()
     paid_at = tables.Column(accessor="paid_at__display_name", order_by="paid_at__path")

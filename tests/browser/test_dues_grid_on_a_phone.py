@@ -2,6 +2,7 @@
 the year grid then shows those months paid."""
 
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -44,4 +45,30 @@ def test_a_branch_secretary_ticks_this_months_payers_on_a_phone(county, live_ser
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"  # the grid scrolls within its own box
     path = phone_page.screenshot("dues_grid_phone")
     shutil.copy(path, SCREENSHOT)
+    assert phone_page.blocked == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_standard_form_shows_the_amount_as_the_income_is_typed_and_the_server_agrees(
+    county, live_server, phone_page, password
+):
+    page = phone_page.page
+    sign_in(phone_page, live_server, "branch", password)
+    page.goto(f"{live_server.url}/dues/standards/new/{county.yuan.pk}/")
+    page.select_option("#id_basis", "employed")
+    page.fill("#id_monthly_income", "5000")
+    assert page.locator("[data-testid=calculated]").inner_text() == "50.00"
+    page.fill("#id_monthly_income", "5000.01")
+    assert page.locator("[data-testid=calculated]").inner_text() == "75.00"
+    page.select_option("#id_basis", "student")
+    assert page.locator("[data-testid=calculated]").inner_text() == "0.20"
+    assert not page.locator("#id_monthly_income").is_visible()  # no income for a fixed amount
+    page.select_option("#id_basis", "retired")
+    page.fill("#id_monthly_income", "5000.01")
+    assert page.locator("[data-testid=calculated]").inner_text() == "50.00"
+    page.click("#submit-id-submit")
+    page.wait_for_url(f"**/dues/members/{county.yuan.pk}/?year=*")
+    from dues.models import DuesStandard
+
+    assert DuesStandard.objects.get(member=county.yuan).computed_amount == Decimal("50.00")
     assert phone_page.blocked == []
