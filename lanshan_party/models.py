@@ -201,6 +201,10 @@ class NotificationKind(models.TextChoices):
     TRANSFER_PROMPT = "transfer_prompt", _("Away 6+ months: transfer the relationship")
     REPORT_OVERDUE = "report_overdue", _("Report-in overdue")
     REPORT_REFUSED = "report_refused", _("Report-in refused at the destination")
+    TRANSFER_OVERDUE = "transfer_overdue", _("Introduction letter expired without a receipt")
+    PERSONAL_LINK = "personal_link", _("Personal link to a member")
+    TERM_ENDING = "term_ending", _("Organization term ending")
+    ELECTION_HELD = "election_held", _("Home branch held an election")
 
 
 class Channel(models.TextChoices):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lanshan_party import audit
-from lanshan_party.models import AuditAction, Channel, Notification, User
+from lanshan_party.models import AuditAction, Channel, Notification, NotificationKind, User
 from lanshan_party.personal_data import decrypt, encrypt
 from members import actions as member_actions
 from members import census
@@ -39,7 +39,7 @@ from selfservice.tokens import hash_token, looks_like_token, new_token
 logger = logging.getLogger(__name__)
 
 # The outbox kind of a personal link (not one of the reminder kinds users read in the application).
-LINK_KIND = "personal_link"
+LINK_KIND = NotificationKind.PERSONAL_LINK
 # What a census self-answer says in the task's note: ContactChannel has no value for it.
 SELF_CHANNEL_NOTE = "自助"
 

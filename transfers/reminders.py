@@ -6,13 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lanshan_party.models import Role, User
+from lanshan_party.models import NotificationKind, Role, User
 from lanshan_party.notifications import Reminder, write
 from lanshan_party.registry import register_sweep
 from transfers.models import Transfer
 
-# Not yet among lanshan_party.models.NotificationKind (its choices live with that app's migrations).
-KIND = "transfer_overdue"
+KIND = NotificationKind.TRANSFER_OVERDUE
 
 
 def _recipients(transfer: Transfer) -> list[User]:

@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lanshan_party.models import Role, User
+from lanshan_party.models import NotificationKind, Role, User
 from lanshan_party.notifications import Reminder, write
 from lanshan_party.registry import register_sweep
 from yearly.models import TERM_REMINDER_DAYS, Term
 
-# Not among lanshan_party.models.NotificationKind's choices yet (that app's migration): shown as written.
-TERM_ENDING = "term_ending"
-ELECTION_HELD = "election_held"
+TERM_ENDING = NotificationKind.TERM_ENDING
+ELECTION_HELD = NotificationKind.ELECTION_HELD
 
 
 def threshold_reached(days_left: int) -> int | None:
