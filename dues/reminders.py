@@ -21,8 +21,8 @@ def sweep_dues_arrears(today: datetime.date | None = None) -> int:
     return write(
         digest(
             counts,
-            # Dues unpaid are the six-month rule's second half (党章第九条), reminded under its kind.
-            kind=NotificationKind.LIFE_WARNING,
+            # Dues unpaid are the six-month rule's second half (党章第九条), reminded apart from missed meetings.
+            kind=NotificationKind.DUES_ARREARS,
             key=f"dues:{today:%Y-%m}",
             subject=_("%(count)d of your members are 3 months or more behind with their Party dues"),
             body=_("Open the dues arrears list to see who they are and what to do at each level."),

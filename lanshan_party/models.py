@@ -205,6 +205,7 @@ class NotificationKind(models.TextChoices):
     PERSONAL_LINK = "personal_link", _("Personal link to a member")
     TERM_ENDING = "term_ending", _("Organization term ending")
     ELECTION_HELD = "election_held", _("Home branch held an election")
+    DUES_ARREARS = "dues_arrears", _("Party dues in arrears")
 
 
 class Channel(models.TextChoices):

@@ -130,6 +130,7 @@ def test_a_secretary_receives_only_their_own_organizations_reminders(campaign, r
         NotificationKind.LIFE_WARNING,
         NotificationKind.TRANSFER_PROMPT,
         NotificationKind.REPORT_OVERDUE,  # 袁芳伟 left in 2024 and never reported in
+        NotificationKind.DUES_ARREARS,  # and has no dues payment on record
     }
     opened = mine.get(kind=NotificationKind.CAMPAIGN_OPENED)
     assert "1" in opened.body  # one member to verify: 袁芳伟, not 马云 of Kunming

@@ -124,9 +124,9 @@ def test_the_member_page_prompts_to_transfer(county):
     recent = away(county.qin, county.admin, departure=days_ago(10))
     html_recent = login(county.admin).get(county.qin.get_absolute_url()).content.decode()
 
-    assert "text-bg-warning" in html_away_long
+    assert 'data-testid="transfer-prompt"' in html_away_long
     assert recent.needs_transfer is False
-    assert "text-bg-warning" not in html_recent
+    assert 'data-testid="transfer-prompt"' not in html_recent
 
 
 def test_the_member_follows_their_open_outflow_and_its_flowing_organization(county):
