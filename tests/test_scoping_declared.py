@@ -3,6 +3,7 @@ organizations (lanshan_party.scoping.ScopedQuerySet), or is one of the few liste
 organization's page shows of its subtree is what that organization's own users see."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -120,6 +121,83 @@ def _one_of_each(county) -> None:
         )
         activity = ActivityFactory(organization=organization)
         inflow_actions.save_inflow_attendance(activity, statuses={inflow.pk: "present"}, by=county.admin)
+    _dues_in_two_organizations(county)
+    _self_service_in_two_organizations(county)
+    _transfers_and_the_years_duties_in_two_organizations(county)
+
+
+def _dues_in_two_organizations(county) -> None:
+    """Confirmed 2025 standards of the three members; 袁芳伟 (花果村, holding a certificate) pays at Huadu, 马云 at
+    总市村; a reduction for 覃文英 (城东社区) and an exemption approved for 马云 (asked by Kunming)."""
+    from dues import actions as dues_actions
+    from dues.models import DuesRelief, DuesStandard, ReliefKind
+    from members.models import Member
+
+    yuan, qin, ma = (Member.objects.get(pk=member.pk) for member in (county.yuan, county.qin, county.ma))
+    for member in (yuan, qin, ma):
+        standard = DuesStandard(member=member, year=2025, basis="employed", monthly_income=Decimal("4000"))
+        dues_actions.save_standard(standard, by=county.admin)
+        dues_actions.confirm_standard(standard, by=county.admin)
+    for member, place in ((yuan, county.huadu), (ma, county.zongshicun)):
+        dues_actions.record_payment(
+            member,
+            months=[(2025, 5), (2025, 6)],
+            amount=Decimal("80.00"),
+            paid_on=datetime.date(2025, 6, 10),
+            paid_at=place,
+            by=county.admin,
+        )
+    reduction = DuesRelief(
+        member=qin,
+        kind=ReliefKind.REDUCE,
+        year=2025,
+        from_month=7,
+        to_month=9,
+        reduced_amount=Decimal("5"),
+        reason="家庭困难",
+    )
+    dues_actions.request_relief(reduction, by=county.admin)
+    exemption = DuesRelief(member=ma, kind=ReliefKind.EXEMPT, year=2025, from_month=10, to_month=12, reason="重病住院")
+    dues_actions.request_relief(exemption, by=county.admin)
+    dues_actions.decide_relief(exemption, approve=True, by=county.county_staff)
+
+
+def _self_service_in_two_organizations(county) -> None:
+    """Whereabouts links of 袁芳伟 (Huadu, from 花果村) and 马云 (Kunming, from 总市村), each answered, and a request
+    to be contacted left for each flowing organization."""
+    from selfservice import actions as selfservice_actions
+    from selfservice.models import Purpose
+
+    for member, city in ((county.yuan, "广州市"), (county.ma, "昆明市")):
+        link = selfservice_actions.send_link(member, purpose=Purpose.WHEREABOUTS, by=county.admin)
+        selfservice_actions.submit_report(link, city=city, address="某路2号", employer="某公司")
+    for organization in (county.huadu, county.kunming):
+        selfservice_actions.leave_request(
+            organization, ip=None, name="李明", phone="13800138000", home_township="塔峰镇", message="请联系我"
+        )
+
+
+def _transfers_and_the_years_duties_in_two_organizations(county) -> None:
+    """Transfers out of 城东社区 and 总市村; study, a committee seat and a term in 花果村 and in 总市村."""
+    from tests.yearly.factories import CommitteeMemberFactory, StudyRecordFactory
+    from transfers import actions as transfer_actions
+    from yearly import actions as yearly_actions
+
+    for member in (county.qin, county.ma):
+        transfer_actions.start_transfer_out(
+            member,
+            by=county.admin,
+            other_org="中共广州市花都区新华街道三东社区委员会",
+            other_province="广东省",
+            other_city="广州市",
+            reason="在花都区定居",
+            dues_paid_until=datetime.date(2025, 6, 1),
+            valid_days=60,
+        )
+    for member in (county.yuan, county.ma):
+        StudyRecordFactory(member=member, date=datetime.date(2025, 4, 1))
+        CommitteeMemberFactory(member=member, since=datetime.date(2024, 1, 10))
+        yearly_actions.record_term(member.home_branch, started_on=datetime.date(2024, 1, 10), by=county.admin)
 
 
 @pytest.mark.parametrize("label", DECLARED)
