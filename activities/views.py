@@ -26,6 +26,7 @@ from lanshan_party.views import (
     AuditedCreateView,
     AuditedUpdateView,
     PageTitleMixin,
+    RoleRequiredMixin,
     ScopedListView,
     ScopedQuerysetMixin,
 )
@@ -77,7 +78,8 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class ActivityFormView(PageTitleMixin, View):
+class ActivityFormView(RoleRequiredMixin, PageTitleMixin, View):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     """Create or edit an activity with its attendance and photos, all in one form that works on a phone."""
 
     template_name = "activities/activity_form.html"
@@ -232,7 +234,8 @@ class RedPackageListView(ScopedListView):
     page_title = gettext_lazy("Red packages")
 
 
-class RedPackageChooseMemberView(PageTitleMixin, View):
+class RedPackageChooseMemberView(RoleRequiredMixin, PageTitleMixin, View):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     """First step of a new red package: find the member it is for."""
 
     page_title = gettext_lazy("New red package: whom is it for?")
@@ -241,7 +244,8 @@ class RedPackageChooseMemberView(PageTitleMixin, View):
         return render(request, "activities/redpackage_choose.html", {"page_title": self.get_page_title()})
 
 
-class RedPackageCreateView(AuditedCreateView):
+class RedPackageCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = RedPackage
     form_class = RedPackageForm
     template_name = "activities/redpackage_form.html"
@@ -264,7 +268,8 @@ class RedPackageCreateView(AuditedCreateView):
         return self.member.get_absolute_url()
 
 
-class RedPackageUpdateView(AuditedUpdateView):
+class RedPackageUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = RedPackage
     form_class = RedPackageForm
     template_name = "activities/redpackage_form.html"

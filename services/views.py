@@ -109,7 +109,8 @@ class ServiceCaseDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class ServiceCaseCreateView(AuditedCreateView):
+class ServiceCaseCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = ServiceCase
     form_class = ServiceCaseForm
     page_title = gettext_lazy("Record a service")
@@ -122,7 +123,8 @@ class ServiceCaseCreateView(AuditedCreateView):
         return initial
 
 
-class ServiceCaseUpdateView(AuditedUpdateView):
+class ServiceCaseUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = ServiceCase
     form_class = ServiceCaseForm
 
@@ -138,14 +140,16 @@ class RecognitionListView(ScopedListView):
     page_title = gettext_lazy("Recognitions")
 
 
-class RecognitionCreateView(AuditedCreateView):
+class RecognitionCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = Recognition
     form_class = RecognitionForm
     page_title = gettext_lazy("New recognition")
     success_url = reverse_lazy("services:recognition_list")
 
 
-class RecognitionUpdateView(AuditedUpdateView):
+class RecognitionUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = Recognition
     form_class = RecognitionForm
     success_url = reverse_lazy("services:recognition_list")
@@ -159,14 +163,16 @@ class RepresentativePostListView(ScopedListView):
     page_title = gettext_lazy("Representative posts")
 
 
-class RepresentativePostCreateView(AuditedCreateView):
+class RepresentativePostCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = RepresentativePost
     form_class = RepresentativePostForm
     page_title = gettext_lazy("New representative post")
     success_url = reverse_lazy("services:representativepost_list")
 
 
-class RepresentativePostUpdateView(AuditedUpdateView):
+class RepresentativePostUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = RepresentativePost
     form_class = RepresentativePostForm
     success_url = reverse_lazy("services:representativepost_list")
@@ -197,12 +203,14 @@ class HometownProjectDetailView(ScopedQuerysetMixin, DetailView):
         )
 
 
-class HometownProjectCreateView(AuditedCreateView):
+class HometownProjectCreateView(RoleRequiredMixin, AuditedCreateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = HometownProject
     form_class = HometownProjectForm
     page_title = gettext_lazy("New hometown project")
 
 
-class HometownProjectUpdateView(AuditedUpdateView):
+class HometownProjectUpdateView(RoleRequiredMixin, AuditedUpdateView):
+    required_right = Right.KEEP_MEMBER_RECORDS  # our side's records: a destination partner gets 403
     model = HometownProject
     form_class = HometownProjectForm

@@ -103,7 +103,7 @@ def _one_of_each(county) -> None:
     from certificates.actions import issue_certificate
 
     for outflow in (county.yuan_outflow, county.ma_outflow):  # under Huadu from 花果村, under Kunming from 总市村
-        issue_certificate(outflow, by=county.admin, issued_on=datetime.date(2026, 1, 5))
+        issue_certificate(outflow, by=county.admin, issued_on=datetime.date(2025, 1, 5))
     from members.models import PartnerAttendance, PartnerEvaluation
 
     for member in (county.yuan, county.ma):  # the destination partner's records, of members of two branches

@@ -48,13 +48,13 @@ TARGETS: dict[str, dict[str, tuple[str | None, str | None]]] = {
 #                                                         admin county township secretary branch outsider partner
 EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
     ("the_activity_list", ANY):                           (200,  200,   200,     200,      200,   200,   200),
-    ("the_new_activity_form", ANY):                       (200,  200,   200,     200,      200,   200,   200),
+    ("the_new_activity_form", ANY):                       (200,  200,   200,     200,      200,   200,   403),
     ("the_page_of_an_activity", INSIDE):                  (200,  200,   200,     200,      200,   200,   N_A),
     ("the_page_of_an_activity", OUTSIDE):                 (N_A,  N_A,   404,     404,      404,   404,   404),
     ("the_edit_form_of_an_activity", INSIDE):             (200,  200,   200,     200,      200,   200,   N_A),
-    ("the_edit_form_of_an_activity", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_edit_form_of_an_activity", OUTSIDE):            (N_A,  N_A,   404,     404,      404,   404,   403),
     ("saving_the_edit_form_of_an_activity", INSIDE):      (302,  302,   302,     302,      302,   302,   N_A),
-    ("saving_the_edit_form_of_an_activity", OUTSIDE):     (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("saving_the_edit_form_of_an_activity", OUTSIDE):     (N_A,  N_A,   404,     404,      404,   404,   403),
     ("a_photo_of_an_activity", INSIDE):                   (200,  200,   200,     200,      200,   200,   N_A),
     ("a_photo_of_an_activity", OUTSIDE):                  (N_A,  N_A,   404,     404,      404,   404,   404),
     ("the_attendance_list_of_an_organization", INSIDE):   (200,  200,   200,     200,      200,   200,   N_A),
@@ -62,11 +62,11 @@ EXPECTED: dict[tuple[str, str], tuple[int | None, ...]] = {
     ("the_member_search_for_attendance", ANY):            (200,  200,   200,     200,      200,   200,   200),
     ("the_six_month_rule_warnings", ANY):                 (200,  200,   200,     200,      200,   200,   200),
     ("the_red_package_list", ANY):                        (200,  200,   200,     200,      200,   200,   200),
-    ("the_red_package_member_finder", ANY):               (200,  200,   200,     200,      200,   200,   200),
-    ("the_new_red_package_form_for_a_member", INSIDE):    (200,  200,   200,     200,      200,   200,   200),
+    ("the_red_package_member_finder", ANY):               (200,  200,   200,     200,      200,   200,   403),
+    ("the_new_red_package_form_for_a_member", INSIDE):    (200,  200,   200,     200,      200,   200,   403),
     ("the_new_red_package_form_for_a_member", OUTSIDE):   (N_A,  N_A,   404,     404,      404,   404,   404),
     ("the_edit_form_of_a_red_package", INSIDE):           (200,  200,   200,     200,      200,   200,   N_A),
-    ("the_edit_form_of_a_red_package", OUTSIDE):          (N_A,  N_A,   404,     404,      404,   404,   404),
+    ("the_edit_form_of_a_red_package", OUTSIDE):          (N_A,  N_A,   404,     404,      404,   404,   403),
     ("the_dashboard", ANY):                               (200,  200,   200,     200,      200,   200,   200),
 }  # fmt: skip
 
