@@ -88,3 +88,24 @@ def test_the_outflow_status_chart_agrees_with_a_direct_count(county):
     labels = {None: "在家", **{s.value: str(s.label) for s in OutflowStatus}}
     assert dict(charts["statuses"]) == {labels[status]: n for status, n in direct.items()}
     assert dict(charts["provinces"]) == {"广东省": 1, "云南省": 1}
+
+
+def test_the_dashboard_counts_the_inflow_members_of_the_users_branches_and_those_awaiting_report_in(county):
+    from inflow.models import InflowStatus
+    from tests.inflow.factories import InflowMemberFactory
+
+    InflowMemberFactory(branch=county.huaguo)
+    InflowMemberFactory(branch=county.huaguo, status=InflowStatus.PENDING, reported_on=None)
+    InflowMemberFactory(branch=county.huaguo, status=InflowStatus.LEFT, left_on=datetime.date(2025, 1, 1))
+    InflowMemberFactory(branch=county.zongshicun)
+
+    assert dashboard.figures(county.admin)["inflow"] == {"here": 3, "pending": 1}
+    assert dashboard.figures(county.branch)["inflow"] == {"here": 2, "pending": 1}
+    assert dashboard.figures(county.outsider)["inflow"] == {"here": 1, "pending": 0}
+    page = login(county.branch).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="inflow-here">2<' in page
+
+
+def test_the_dashboard_shows_the_dues_collected_in_its_year(county):
+    page = login(county.admin).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="dues-collected">0<' in page  # nothing paid in the persona county yet
