@@ -3,6 +3,7 @@
 import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -65,10 +66,10 @@ class LoginRequiredMiddleware:
 
         self.inner = DjangoLoginRequired(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> Any:
         return self.inner(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable, view_args: list, view_kwargs: dict) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: dict) -> Any:
         match = getattr(request, "resolver_match", None)
         if match is not None and match.view_name in PUBLIC_URL_NAMES:
             return None

@@ -60,9 +60,11 @@ def link_url(token: str) -> str:
 
 def _write_message(link: PersonalLink, token: str, *, by: User | None) -> None:
     """The outbox row carrying the link: the token encrypted in it, the address found only when it is sent."""
+    recipient = by or link.sent_by
+    assert recipient is not None, "a link is always sent by somebody"
     Notification.objects.create(
         key=f"{LINK_KEY_PREFIX}:{link.pk}:{link.channel}",
-        recipient=by or link.sent_by,
+        recipient=recipient,
         kind=LINK_KIND,
         channel=Channel.SMS if link.channel == LinkChannel.SMS else Channel.EMAIL,
         subject=_("Your personal link from the Lanshan County Party organization"),
@@ -84,7 +86,7 @@ def compose_link_message(notification: Notification) -> tuple[str, str]:
         "Lanshan County Organization Department: comrade %(name)s, please open your personal link by %(day)s to "
         "%(ask)s: %(url)s You will need the last 4 characters of your ID number. If you are not the addressee, "
         "ignore this message."
-    ) % {"name": link.member.name, "day": expires, "ask": PURPOSE_ASKS[link.purpose], "url": url}
+    ) % {"name": link.member.name, "day": expires, "ask": PURPOSE_ASKS[Purpose(link.purpose)], "url": url}
     return address, text
 
 
@@ -253,6 +255,7 @@ def _apply_whereabouts(report: SelfReport, values: dict[str, Any], *, by: User, 
     member = Member.objects.select_related("current_outflow").get(pk=report.member_id)
     outflow = member.current_outflow
     if report.purpose == Purpose.CENSUS:
+        assert report.link.census_task_id is not None, "a census link names its task"
         task = CensusTask.objects.select_related("campaign").get(pk=report.link.census_task_id)
         if task.campaign.status != CampaignStatus.OPEN:
             raise ValidationError(_("The census campaign is closed: this answer can no longer be accepted."))
