@@ -29,11 +29,20 @@ def parse_po(text: str) -> list[dict]:
             current, key = None, None
             continue
         if current is None:
-            current = {"msgid": "", "msgid_plural": None, "msgstr": {}, "fuzzy": False, "obsolete": False}
+            current = {
+                "msgctxt": None,
+                "msgid": "",
+                "msgid_plural": None,
+                "msgstr": {},
+                "fuzzy": False,
+                "obsolete": False,
+            }
         if line.startswith("#,") and "fuzzy" in line:
             current["fuzzy"] = True
         elif line.startswith("#~"):
             current["obsolete"] = True
+        elif line.startswith("msgctxt"):
+            key, current["msgctxt"] = "msgctxt", unquote(line)
         elif line.startswith("msgid_plural"):
             key, current["msgid_plural"] = "msgid_plural", unquote(line)
         elif line.startswith("msgid"):
@@ -72,8 +81,10 @@ def test_the_compiled_catalog_matches_the_po_file():
     with MO.open("rb") as handle:
         catalog = gettext.GNUTranslations(handle)
     for entry in parse_po(PO.read_text(encoding="utf-8")):
-        if entry["msgid_plural"] is None:
+        if entry["msgid_plural"] is None and entry["msgctxt"] is None:
             assert catalog.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+        elif entry["msgid_plural"] is None:
+            assert catalog.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext tools are not installed")
