@@ -125,7 +125,7 @@ def test_the_first_page_of_5_rows_and_a_deep_page_of_50_cost_the_same_queries(wo
 def test_a_cursor_the_api_did_not_give_out_is_a_400_with_a_message(world, cursor):
     response = api_get(world.tokens["admin"], reverse("api:v1:member_list"), {"cursor": cursor})
     assert response.status_code == 400
-    assert "cursor" in response.json()["detail"]
+    assert "游标" in response.json()["detail"]  # says, in Chinese, that the cursor is not one the API gave out
 
 
 @pytest.mark.parametrize(

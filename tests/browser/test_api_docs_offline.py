@@ -1,22 +1,18 @@
 """The API's docs page in Chromium with the internet cut off: Swagger UI draws every endpoint from our own static
 files, with no Content-Security-Policy violation, and "Try it out" with a token reads the caller's members."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from api import actions
-from tests.browser.conftest import CHROMIUM, OfflinePage, browser, sign_in  # noqa: F401 — the browser fixture
+from tests.browser.conftest import OfflinePage, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
+# In tests/browser, so it shares that folder's one Playwright session: a second sync Playwright started while the
+# first is open fails every browser test after it ("Sync API inside the asyncio loop").
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def offline_page(browser) -> OfflinePage:  # noqa: F811
+def offline_page(browser) -> OfflinePage:
     page = OfflinePage(browser, 1366, 900)
     yield page
     page.close()  # fails on any CSP violation

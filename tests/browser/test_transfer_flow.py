@@ -3,22 +3,18 @@ county issues the letter, it prints on A4, the receipt comes back and the member
 
 import datetime
 import shutil
-from pathlib import Path
 
 import pytest
 
 from members.models import Member, Standing
-from tests.browser.conftest import CHROMIUM, OfflinePage, browser, sign_in  # noqa: F401  (browser is a fixture)
+from tests.browser.conftest import OfflinePage, sign_in
 from tests.factories import MemberFactory
 from transfers.models import Transfer, TransferStatus
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
-]
+pytestmark = pytest.mark.browser
 
 
-def _as(browser, live_server, username: str, password: str) -> OfflinePage:  # noqa: F811
+def _as(browser, live_server, username: str, password: str) -> OfflinePage:
     page = OfflinePage(browser, 1366, 900)
     sign_in(page, live_server, username, password)
     return page
@@ -37,7 +33,7 @@ def _step(page: OfflinePage, live_server, transfer: Transfer, step: str, note: s
 def test_a_transfer_goes_from_the_branch_to_the_county_prints_and_its_receipt_takes_the_member_off_the_roll(
     county,
     live_server,
-    browser,  # noqa: F811
+    browser,
     password,
     tmp_path,
 ):
