@@ -7,6 +7,7 @@ import random
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from lanshan_party.demo import DEMO_PASSWORD
 from lanshan_party.models import Role, User
@@ -73,8 +74,14 @@ def load(today: datetime.date) -> dict[str, int]:
     Member.objects.filter(current_outflow__isnull=False).update(
         partner_org=Subquery(Outflow.objects.filter(pk=OuterRef("current_outflow")).values("partner_org")[:1])
     )
+    # Refusals of the last two years (the partners' accounts are that recent), dated and timed on their own day so
+    # the recent-events box shows them among the county's other steps.
     waiting = list(
-        Outflow.objects.filter(status=OutflowStatus.REGISTERED, partner_org__isnull=False).order_by("id")[:400]
+        Outflow.objects.filter(
+            status=OutflowStatus.REGISTERED,
+            partner_org__isnull=False,
+            departure_date__gte=today - datetime.timedelta(days=730),
+        ).order_by("id")[:400]
     )
     for outflow in rng.sample(waiting, min(len(waiting) // 8, 40)):
         on = min(today, outflow.departure_date + datetime.timedelta(days=rng.randint(10, 40)))
@@ -84,6 +91,7 @@ def load(today: datetime.date) -> dict[str, int]:
         OutflowEvent.objects.create(
             outflow=outflow, kind=OutflowEventKind.REFUSE, from_status=outflow.status, to_status=outflow.status,
             on=on, by=by, note=reason,
+            at=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, rng.randint(0, 59)))),
         )  # fmt: skip
         counts["refused"] += 1
     reported = Member.objects.filter(

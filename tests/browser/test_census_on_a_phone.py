@@ -32,7 +32,7 @@ def test_a_secretary_answers_census_tasks_on_a_phone_and_the_county_sees_progres
 
     sign_in(phone_page, live_server, "secretary", password)
     page.click(".navbar-toggler")
-    page.click("nav >> text=组织生活")
+    page.click("nav a.dropdown-toggle:has-text('党员')")
     page.click("nav >> text=我的摸排任务")
     page.wait_for_selector("table.census-table")
     rows = page.locator("table.census-table tbody tr")
