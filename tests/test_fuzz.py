@@ -6,16 +6,19 @@ with a real object of the page's model that the persona may see. As an administr
 
 - every list page (a ScopedListView) is opened with hostile values for each of its filterset fields, page,
   per_page, sort and unknown extra parameters;
-- every form page (create and edit forms, the outflow and census steps, the login and password forms) is posted
-  with each field kept, left out or replaced by a hostile value, plus unknown extra fields;
+- every form page (create and edit forms, the outflow and census steps, the login and password forms, the pages
+  that build their forms by hand) is posted with each field kept, left out or replaced by a hostile value, the
+  fields a view reads from the POST by hand too, plus unknown extra fields;
 - every page that is not a list, forms too, is opened with hostile values for the parameters views read from the
   query by hand (initial values of forms come from there).
 
 A 200 with errors, a 400, 403 or 404 are all fine; a 500 is not. Pages the persona may not open (403 / 404 to a
-plain GET) are not fuzzed as that persona. Size: 17 list pages, 34 form pages and 53 pages that are not lists
-(forms included), which as the two personas where allowed make 32 list cases × LIST_EXAMPLES (20), 54 form cases ×
-FORM_EXAMPLES (20) and 88 query cases × OTHER_EXAMPLES (10): about 2,600 requests, 3–4 minutes on SQLite and about
-6 on PostgreSQL on a busy 2-core machine. No shrinking, to stay within that bound: a failure is reported as found.
+plain GET) are not fuzzed as that persona; a page only another role opens (a destination partner's report-ins, a
+township's approval step) is fuzzed as that role too (ALSO_AS). A page whose URL has variants (a transfer's steps, a
+destination record's kinds) is fuzzed at each. Size: 32 list pages, 67 form pages and 103 pages that are not lists
+(forms included), which as the personas where allowed make 62 list cases × LIST_EXAMPLES (20), 110 form cases ×
+FORM_EXAMPLES (20) and 173 query cases × OTHER_EXAMPLES (10): about 5,300 requests, about 5 minutes on SQLite on a
+busy 2-core machine. No shrinking, to stay within that bound: a failure is reported as found.
 """
 
 import datetime
@@ -34,15 +37,23 @@ from hypothesis import strategies as st
 
 from activities.models import Activity, RedPackage
 from activities.views import ActivityFormView
+from certificates.models import Certificate
+from certificates.views import CertificateCheckView, CertificateHandBackView, CertificateVoidView
+from dues.grid_views import MonthView
+from dues.models import DuesRelief, DuesStandard
+from dues.views import PaymentCreateView, ReliefCreateView, ReliefDecideView, StandardFormView
 from inflow.models import InflowMember
 from lanshan_party.models import ExportJob, User
 from lanshan_party.views import ScopedListView
 from members import census
 from members.models import CensusCampaign, CensusTask, Member, Outflow
 from organizations.models import Agreement, Organization, Station
+from selfservice.models import PersonalLink, PublicRequest, SelfReport
+from selfservice.views import FindView, LinkView, ReportReviewView, RequestHandleView
 from services.models import HometownProject, Recognition, RepresentativePost, ServiceCase, ServiceItem
 from tests.conftest import login
 from tests.factories import ActivityFactory, MemberFactory
+from tests.fuzz_objects import add_objects_of_the_new_domains
 from tests.inflow.factories import InflowMemberFactory
 from tests.organizations.factories_agreements import AgreementFactory
 from tests.services.factories import (
@@ -54,6 +65,8 @@ from tests.services.factories import (
 )
 from tests.test_permissions import posted_back
 from tests.test_urls import _all_urls
+from transfers.models import Transfer
+from yearly.models import CommitteeMember, StudyRecord, Term
 
 LIST_EXAMPLES = 20
 FORM_EXAMPLES = 20
@@ -82,13 +95,62 @@ OBJECT_OF_MODEL: dict[type, str] = {
     CensusTask: "task",
     ExportJob: "export_job",
     InflowMember: "inflow_member",
+    Transfer: "transfer",
+    Certificate: "certificate",
+    StudyRecord: "study_record",
+    CommitteeMember: "committee_member",
+    Term: "term",
+    DuesStandard: "standard",
+    DuesRelief: "relief",
+    SelfReport: "self_report",
+    PublicRequest: "public_request",
+    PersonalLink: "personal_link",
 }
-MODEL_OF_VIEW = {ActivityFormView: Activity}
+# The model of a view without .model; the views that build and read their forms by hand are form pages too.
+MODEL_OF_VIEW = {
+    ActivityFormView: Activity,
+    CertificateCheckView: Certificate,
+    CertificateHandBackView: Certificate,
+    CertificateVoidView: Certificate,
+    StandardFormView: DuesStandard,
+    ReliefDecideView: DuesRelief,
+    ReportReviewView: SelfReport,
+    RequestHandleView: PublicRequest,
+}
+HAND_MADE_FORMS = {ActivityFormView, StandardFormView, PaymentCreateView, ReliefCreateView, ReliefDecideView, MonthView}
+HAND_MADE_FORMS |= {LinkView, FindView, ReportReviewView, RequestHandleView}
 OBJECT_OF_URL = {
     "members:outflow_create": "li",  # a departure is registered for a member at home
     "inflow:activity_attendance": "activity",  # inflow members' attendance at an activity
+    "transfers:transfer_receipt": "transfer_issued",  # a letter awaits its receipt
+    "transfers:transfer_print": "transfer_issued",  # only an issued letter prints
+    "certificates:certificate_issue": "uncertified_outflow",  # an open departure without a certificate
+    "selfservice:member_links": "yuan",
 }
 SLUG_OF_URL = {"members:outflow_transition": "report", "ledgers:import_template": "members"}
+# Pages whose URL is more than one object's id: every variant of it, each a page of its own.
+KWARGS_OF_URL: dict[str, Callable[[SimpleNamespace], list[dict[str, Any]]]] = {
+    "transfers:transfer_step": lambda w: [
+        {"pk": w.transfer.pk, "step": "submit"},
+        {"pk": w.transfer.pk, "step": "withdraw"},
+        {"pk": w.transfer_at_township.pk, "step": "approve"},
+        {"pk": w.transfer_at_township.pk, "step": "return"},
+        {"pk": w.transfer_at_county.pk, "step": "approve"},
+    ],
+    "members:partner_record": lambda w: [
+        {"pk": w.yuan.pk, "record": "attendance"},
+        {"pk": w.yuan.pk, "record": "evaluation"},
+    ],
+    "dues:month": lambda w: [{"org_pk": w.huaguo.pk, "year": 2026, "month": 1}],
+    "selfservice:link": lambda w: [{"token": w.link_token}],  # a live personal link, opened as its member would
+}
+# Fields views read from request.POST by hand, not through a form on the page.
+POSTED_BY_HAND = {
+    "dues:month": ("paid", "paid_on"),
+    "selfservice:link": ("step",),
+    "selfservice:find": ("city",),
+    "selfservice:report_review": ("decision",),
+}
 
 # Pages not fuzzed here, each with the reason. Everything else in the URLconf is.
 NOT_FUZZED = {
@@ -109,8 +171,19 @@ NOT_FUZZED = {
     "ledgers:import_confirm": "needs an uploaded workbook: the import tests cover it",
     "ledgers:import_discard": "needs an uploaded workbook: the import tests cover it",
     "ledgers:import_marked": "needs an uploaded workbook: the import tests cover it",
+    "dues:standard_confirm": "POST only, no input but the id in the path",
+    "selfservice:link_revoke": "POST only, no input but the id in the path",
+    "selfservice:campaign_links": "POST only, no input but the id in the path",
+    "selfservice:link_send": "POST only; its fields are fuzzed by name below",
+    "members:outflow_hand_over": "POST only; its one field is fuzzed by name below",
 }
-POST_ONLY_FORMS = {"members:member_reveal": ("reason",), "inflow:inflowmember_reveal": ("reason",)}
+POST_ONLY_FORMS = {
+    "members:member_reveal": ("reason",),
+    "inflow:inflowmember_reveal": ("reason",),
+    "selfservice:link_send": ("purpose", "channel", "email"),
+    "members:outflow_hand_over": ("to",),
+}
+OBJECT_OF_URL |= {"selfservice:link_send": "yuan", "members:outflow_hand_over": "yuan_outflow"}
 
 HOSTILE_WORDS = [
     "",
@@ -176,6 +249,15 @@ unknown_names = st.one_of(st.sampled_from(["x", "csrfmiddlewaretoken", "submit",
 extra_fields = st.dictionaries(unknown_names, hostile_value, max_size=3)
 
 KEEP, LEAVE_OUT = object(), object()
+# The personas each page is fuzzed as, where it opens; and for the pages only another role opens, that role too.
+PERSONAS = ("admin", "branch")
+ALSO_AS = {
+    "members:partner_desk": ("partner",),
+    "members:report_in_accept": ("partner",),
+    "members:report_in_refuse": ("partner",),
+    "members:partner_record": ("partner",),
+    "transfers:transfer_step": ("township",),  # the township approves or returns what a branch submitted
+}
 
 
 @pytest.fixture
@@ -202,6 +284,7 @@ def world(county: SimpleNamespace) -> SimpleNamespace:
     c.task = CensusTask.objects.get(campaign=c.campaign, member=c.yuan)
     c.export_job = ExportJob.objects.create(user=c.branch, ledger="members", source="/members/")
     c.inflow_member = InflowMemberFactory(branch=c.huaguo, status="pending", reported_on=None)  # every step open
+    add_objects_of_the_new_domains(c)
     return c
 
 
@@ -214,7 +297,7 @@ def _is_list(view: type | None) -> bool:
 
 
 def _is_form(view: type | None) -> bool:
-    return view is not None and (hasattr(view, "form_class") or view in MODEL_OF_VIEW)
+    return view is not None and (hasattr(view, "form_class") or view in HAND_MADE_FORMS)
 
 
 def _pages() -> list[tuple[str, str, URLPattern]]:
@@ -227,23 +310,26 @@ def _pages() -> list[tuple[str, str, URLPattern]]:
     ]
 
 
-def _url(world: SimpleNamespace, name: str, path: str, pattern: URLPattern) -> str | None:
-    """The page's path with its <pk> (or <member_pk>) an object the fixture made, and its slug a real one."""
+def _urls(world: SimpleNamespace, name: str, path: str, pattern: URLPattern) -> list[str] | None:
+    """The page's path with its <pk> (or <member_pk>, <outflow_pk>) an object the fixture made, and its slug a real
+    one; every variant for the pages of KWARGS_OF_URL."""
     keys = pattern.pattern.converters
     if not keys:
-        return path
+        return [path]
+    if name in KWARGS_OF_URL:
+        return [reverse(name, kwargs=kwargs) for kwargs in KWARGS_OF_URL[name](world)]
     view = _view_class(pattern)
     model = MODEL_OF_VIEW.get(view) or getattr(view, "model", None)
     attribute = OBJECT_OF_URL.get(name) or ("yuan" if "member_pk" in keys else OBJECT_OF_MODEL.get(model))
     kwargs: dict[str, Any] = {}
     for key in keys:
-        if key in ("pk", "member_pk"):
+        if key in ("pk", "member_pk", "outflow_pk"):
             if attribute is None:
                 return None
             kwargs[key] = getattr(world, attribute).pk
         else:
             kwargs[key] = SLUG_OF_URL[name]
-    return reverse(name, kwargs=kwargs)
+    return [reverse(name, kwargs=kwargs)]
 
 
 def _cases(kind: Callable[[type | None], bool]) -> list[Any]:
@@ -251,7 +337,7 @@ def _cases(kind: Callable[[type | None], bool]) -> list[Any]:
     for _path, name, pattern in _pages():
         if name in NOT_FUZZED or not kind(_view_class(pattern)):
             continue
-        for persona in ("admin", "branch"):
+        for persona in (*PERSONAS, *ALSO_AS.get(name, ())):
             cases.append(pytest.param(name, persona, id=f"{name}-as-{persona}"))
     return cases
 
@@ -264,12 +350,12 @@ def _not_a_list(view: type | None) -> bool:
     return not _is_list(view)  # form pages too: their initial values come from the query string
 
 
-def _page(world: SimpleNamespace, name: str) -> tuple[str, URLPattern]:
+def _page(world: SimpleNamespace, name: str) -> list[str]:
     for path, page_name, pattern in _pages():
         if page_name == name:
-            url = _url(world, name, path, pattern)
-            assert url is not None, f"no object fills the URL of {name}: add its model to OBJECT_OF_MODEL"
-            return url, pattern
+            urls = _urls(world, name, path, pattern)
+            assert urls is not None, f"no object fills the URL of {name}: add its model to OBJECT_OF_MODEL"
+            return urls
     raise AssertionError(name)
 
 
@@ -344,7 +430,7 @@ def _mutated(baseline: dict[str, Any], names: list[str]) -> st.SearchStrategy:
 
 @pytest.mark.parametrize(("name", "persona"), _cases(_is_list))
 def test_a_list_page_answers_hostile_filters_and_paging_without_a_server_error(world, name, persona):
-    url, _pattern = _page(world, name)
+    (url,) = _page(world, name)
     client = _client(world, persona)
     response = client.get(url)
     if response.status_code != 200:
@@ -358,35 +444,45 @@ def test_a_list_page_answers_hostile_filters_and_paging_without_a_server_error(w
 
 @pytest.mark.parametrize(("name", "persona"), _cases(_is_form))
 def test_a_form_page_answers_hostile_missing_and_extra_fields_without_a_server_error(world, name, persona):
-    url, _pattern = _page(world, name)
     client = Client() if name == "login" else _client(world, persona)
     if name == "login" and persona != "admin":
         pytest.skip("the login form has no persona")
-    response = client.get(url)
-    if response.status_code != 200:
+    opened = 0
+    for url in _page(world, name):
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        opened += 1
+        baseline: dict[str, Any] = {}
+        for form in _forms_on(response):
+            baseline.update(posted_back(form))
+        by_hand = POSTED_BY_HAND.get(name, ())
+        names = [*baseline, *by_hand, "att-99999999999999999999", f"att-{world.ma.pk}", "remove_photo"]
+        _fuzz(
+            FORM_EXAMPLES,
+            _mutated(baseline, names),
+            lambda data, url=url: _no_server_error(client, "post", url, data),
+        )
+    if not opened:
         pytest.skip(f"{persona} may not open {name}")
-    baseline: dict[str, Any] = {}
-    for form in _forms_on(response):
-        baseline.update(posted_back(form))
-    names = [*baseline, "att-99999999999999999999", f"att-{world.ma.pk}", "remove_photo"]
-    _fuzz(FORM_EXAMPLES, _mutated(baseline, names), lambda data: _no_server_error(client, "post", url, data))
 
 
 @pytest.mark.parametrize(("name", "persona"), _cases(_not_a_list))
 def test_any_other_page_answers_hostile_query_parameters_without_a_server_error(world, name, persona):
-    url, _pattern = _page(world, name)
     client = _client(world, persona)
-    if not _opens(client, url):
-        pytest.skip(f"{persona} may not open {name}")
     strategy = st.tuples(
         st.fixed_dictionaries({}, optional={name: hostile_value for name in HAND_READ}), extra_fields
     ).map(lambda picked: {**picked[1], **picked[0]})
-    _fuzz(OTHER_EXAMPLES, strategy, lambda params: _no_server_error(client, "get", url, params))
+    urls = [url for url in _page(world, name) if _opens(client, url)]
+    if not urls:
+        pytest.skip(f"{persona} may not open {name}")
+    for url in urls:
+        _fuzz(OTHER_EXAMPLES, strategy, lambda params, url=url: _no_server_error(client, "get", url, params))
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY_FORMS))
 def test_a_form_posted_without_its_page_answers_hostile_fields_without_a_server_error(world, name):
-    url, _pattern = _page(world, name)
+    (url,) = _page(world, name)
     client = _client(world, "admin")
     baseline = {field: "核对组织关系转接材料" for field in POST_ONLY_FORMS[name]}
     _fuzz(FORM_EXAMPLES, _mutated(baseline, list(baseline)), lambda data: _no_server_error(client, "post", url, data))
@@ -396,4 +492,4 @@ def test_every_page_of_the_urlconf_is_fuzzed_or_says_why_not():
     fuzzed = {param.values[0] for kind in (_is_list, _is_form, _other) for param in _cases(kind)}
     names = {name for _path, name, _pattern in _pages()}
     assert names - fuzzed == set(NOT_FUZZED)
-    assert len(_cases(_is_list)) >= 2 * 14 and len(_cases(_is_form)) >= 2 * 25
+    assert len(_cases(_is_list)) >= 2 * 30 and len(_cases(_is_form)) >= 2 * 65
