@@ -30,7 +30,6 @@ from members.partner_forms import (
     PartnerEvaluationForm,
     RefuseReportInForm,
 )
-from organizations.models import Organization
 
 
 class PartnerDeskView(RoleRequiredMixin, PageTitleMixin, ScopedQuerysetMixin, ListView):
@@ -175,7 +174,7 @@ class HandOverView(RoleRequiredMixin, ScopedQuerysetMixin, View):
         outflow = get_object_or_404(self.get_queryset().select_related("member", "flowing_org"), pk=pk)
         member = outflow.member
         proposed = actions.handover_candidate(outflow)
-        target = Organization.objects.filter(pk=request.POST.get("to") or 0).first()
+        target = proposed if proposed is not None and request.POST.get("to") == str(proposed.pk) else None
         if proposed is None or target is None or target.pk != proposed.pk:
             messages.warning(
                 request,
