@@ -11,15 +11,7 @@ from django.utils.translation import gettext_lazy
 from inflow.models import RECEIVING_KINDS, InflowMember, InflowReport, ReportChannel
 from lanshan_party.forms import CrispyFormMixin, StaleEditMixin
 from lanshan_party.models import User
-from lanshan_party.personal_data import (
-    blind_index,
-    id_birth_date,
-    id_gender,
-    mask_id_number,
-    mask_phone,
-    normalize_phone,
-    validate_id_number,
-)
+from lanshan_party.people import PersonalDataFormMixin
 from members.models import Member
 from organizations.forms import DateInput
 from organizations.models import Organization
@@ -30,7 +22,7 @@ def receiving_branches(user: User) -> Any:
     return Organization.objects.visible_to(user).filter(kind__in=RECEIVING_KINDS, is_active=True)
 
 
-class InflowMemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
+class InflowMemberForm(StaleEditMixin, CrispyFormMixin, PersonalDataFormMixin, forms.ModelForm):
     rows = (
         ("name", "id_number"),
         ("gender", "birth_date", "phone"),
@@ -42,12 +34,10 @@ class InflowMemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         ("branch",),
         ("note",),
     )
-    id_number = forms.CharField(
-        label=gettext_lazy("citizen ID number"),
-        max_length=40,
-        help_text=gettext_lazy("18 characters; a trailing x is accepted. Gender and birth date are read from it."),
+    phones = ("phone", "contact_phone")
+    duplicate_id_number = gettext_lazy(
+        "Another inflow member already has this ID number. Search for them instead of adding them twice."
     )
-    phone = forms.CharField(label=gettext_lazy("phone"), max_length=30, required=False)
     contact_phone = forms.CharField(
         label=gettext_lazy("home organization contact phone"), max_length=30, required=False
     )
@@ -89,19 +79,6 @@ class InflowMemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
             only = list(branches.values_list("pk", flat=True)[:2])
             if len(only) == 1:  # a branch secretary registers into their own branch: chosen already
                 self.initial["branch"] = only[0]
-        for name in ("gender", "birth_date"):
-            self.fields[name].required = False
-            self.fields[name].help_text = _("Leave empty to take it from the ID number.")
-        if self.instance.pk:
-            # Editing never puts the full values on the page: blank keeps what is stored.
-            for name, masked in (
-                ("id_number", mask_id_number(self.instance.id_number)),
-                ("phone", mask_phone(self.instance.phone) or "—"),
-                ("contact_phone", mask_phone(self.instance.contact_phone) or "—"),
-            ):
-                self.initial[name] = ""
-                self.fields[name].help_text = _("Now %(masked)s. Leave empty to keep it.") % {"masked": masked}
-            self.fields["id_number"].required = False
         required = {
             "name": _("Enter the member's name."),
             "branch": _("Choose the local branch the member joins for organizational life."),
@@ -115,49 +92,15 @@ class InflowMemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message
 
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Enter the member's name."))
-        return name
-
-    def clean_id_number(self) -> str:
-        raw = self.cleaned_data.get("id_number", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.id_number
-        number = validate_id_number(raw)
-        digest = blind_index(number)
-        if InflowMember.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                _("Another inflow member already has this ID number. Search for them instead of adding them twice.")
-            )
+    def check_duplicate_id_number(self, digest: str) -> None:
+        super().check_duplicate_id_number(digest)
         if Member.objects.filter(id_number_hash=digest).exists():
             raise forms.ValidationError(
                 _("This ID number belongs to a member of our own county, who is not an inflow member. Check it.")
             )
-        return number
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.phone
-        return normalize_phone(raw)
 
     def clean_contact_phone(self) -> str:
-        raw = self.cleaned_data.get("contact_phone", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.contact_phone
-        return normalize_phone(raw)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        number = cleaned.get("id_number")
-        if number:
-            if not cleaned.get("gender"):
-                cleaned["gender"] = self.instance.gender = id_gender(number)
-            if not cleaned.get("birth_date"):
-                cleaned["birth_date"] = self.instance.birth_date = id_birth_date(number)
-        return cleaned
+        return self.kept_phone("contact_phone")
 
 
 class ReportInForm(CrispyFormMixin, forms.Form):

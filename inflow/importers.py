@@ -1,7 +1,6 @@
 """The inflow member ledger's importer: every row goes through InflowMemberForm, as on the pages, with the status
 columns besides; members matched by citizen ID number (blind index), all within the importing user's scope."""
 
-import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +11,12 @@ from inflow.forms import InflowMemberForm, receiving_branches
 from inflow.models import InflowMember
 from lanshan_party import audit
 from lanshan_party.ledgers.definitions import Ledger
-from lanshan_party.ledgers.importers import NamedOrganizationField, RowFormMixin, RowImporter, as_input, stored_values
+from lanshan_party.ledgers.importers import NamedOrganizationField, RowFormMixin, RowImporter, stored_values
 from lanshan_party.ledgers.imports import Preview, RowResult
+from lanshan_party.ledgers.people import first_of_rows, id_number_digest, stored_input
 from lanshan_party.ledgers.sheets import Layout, RawRow
 from lanshan_party.models import AuditAction, User
-from lanshan_party.personal_data import blind_index, mask_id_number, normalize_id_number, validate_id_number
+from lanshan_party.personal_data import mask_id_number
 from members.models import Member
 from organizations.models import Organization
 
@@ -29,6 +29,7 @@ class InflowRowForm(RowFormMixin, InflowMemberForm):
     """InflowMemberForm for one ledger row, with the status columns; duplicates are found by the importer."""
 
     looked_up = ("branch",)
+    checks_duplicates = False
 
     class Meta(InflowMemberForm.Meta):
         fields = FIELDS
@@ -46,12 +47,6 @@ class InflowRowForm(RowFormMixin, InflowMemberForm):
             ),
             error_messages={"required": required},
         )
-
-    def clean_id_number(self) -> str:
-        raw = self.cleaned_data.get("id_number", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.id_number
-        return validate_id_number(raw)
 
 
 @dataclass
@@ -75,8 +70,7 @@ class InflowImporter(RowImporter):
         for raw in rows:
             result = RowResult(raw.number)
             data, bad = self.inputs(raw, result)
-            number = normalize_id_number(data.get("id_number", ""))
-            prepared.append((result, data, bad, blind_index(number) if len(number) == 18 else ""))
+            prepared.append((result, data, bad, id_number_digest(data.get("id_number", ""))))
         digests = {digest for *_rest, digest in prepared if digest}
         existing = {
             inflow.id_number_hash: inflow
@@ -103,24 +97,22 @@ class InflowImporter(RowImporter):
         ours: set[str],
     ) -> None:
         id_header = self.header_of["id_number"]
-        instance = existing.get(digest) if digest else None
-        if digest:
-            first = self.seen.setdefault(digest, result.row)
-            if first != result.row:
-                result.fault(
-                    id_header,
-                    _(
-                        "The same ID number is already on row %(row)d of this file. An inflow member appears once in "
-                        "a ledger: remove or merge one of the two rows."
-                    )
-                    % {"row": first},
-                )
-                instance = copy.copy(instance) if instance is not None else None
-            if digest in ours:
-                result.fault(
-                    id_header,
-                    _("This ID number belongs to a member of our own county, who is not an inflow member. Check it."),
-                )
+        instance = first_of_rows(
+            self.seen,
+            result,
+            id_header,
+            digest,
+            existing.get(digest) if digest else None,
+            _(
+                "The same ID number is already on row %(row)d of this file. An inflow member appears once in a "
+                "ledger: remove or merge one of the two rows."
+            ),
+        )
+        if digest in ours:
+            result.fault(
+                id_header,
+                _("This ID number belongs to a member of our own county, who is not an inflow member. Check it."),
+            )
         if instance is not None and instance.pk not in visible:
             result.fault(
                 id_header,
@@ -149,15 +141,7 @@ class InflowImporter(RowImporter):
     def _data(self, instance: InflowMember | None, data: dict[str, str]) -> dict[str, str]:
         """The stored member as form input (a new one's defaults), overlaid with the row: columns the file lacks keep
         their values. Personal data starts blank, which for a stored member keeps it (as on the page)."""
-        inflow = instance or InflowMember()
-        values = {}
-        for name in FIELDS:
-            if name in PERSONAL:
-                values[name] = ""
-            elif name == "branch":
-                values[name] = inflow.branch.name if inflow.branch_id else ""
-            else:
-                values[name] = as_input(getattr(inflow, name))
+        values = stored_input(instance or InflowMember(), FIELDS, PERSONAL, "branch")
         values.update(data)
         return values
 

@@ -8,13 +8,13 @@ from lanshan_party.ledgers.definitions import (
     CHOICE,
     DATE,
     DATE_HELP,
-    ID_NUMBER,
     PHONE,
     SERIAL,
     Column,
     Ledger,
     register,
 )
+from lanshan_party.ledgers.people import birth_date_column, gender_column, id_number_column, phone_column
 from lanshan_party.models import Role
 from members.models import FlowReason, Gender
 
@@ -36,18 +36,9 @@ INFLOW = register(
         columns=(
             Column("序号", kind=SERIAL, width=6),
             Column("姓名", "name", field="name", required=True, width=10),
-            Column("性别", "gender", CHOICE, 6, Gender, "gender", help=_("Leave empty to take it from the ID number.")),
-            Column(
-                "身份证号",
-                "id_number",
-                ID_NUMBER,
-                21,
-                field="id_number",
-                required=True,
-                aliases=("公民身份号码", "身份证号码"),
-                help=_("18 characters, as text; a trailing x is accepted."),
-            ),
-            Column("联系电话", "phone", PHONE, 14, field="phone", aliases=("手机号码", "手机号")),
+            gender_column(Gender),
+            id_number_column("身份证号", aliases=("公民身份号码", "身份证号码")),
+            phone_column(),
             Column(
                 "党支部",
                 "branch.name",
@@ -70,14 +61,7 @@ INFLOW = register(
                 help=_("Province and county of the home organization, e.g. 广东省广州市白云区."),
             ),
             Column("状态", "status", CHOICE, 8, InflowStatus, "status"),
-            Column(
-                "出生日期",
-                "birth_date",
-                DATE,
-                12,
-                field="birth_date",
-                help=_("Leave empty to take it from the ID number."),
-            ),
+            birth_date_column(),
             Column("活动证编号", "certificate_number", width=14, field="certificate_number"),
             Column("组织关系所在党组织", "home_org_name", width=30, field="home_org_name"),
             Column("原党组织联系人", "home_contact", width=10, field="home_contact"),

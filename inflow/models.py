@@ -2,27 +2,19 @@
 for organizational life (一方隶属、参加多重组织生活), their reports back to the home organization and their attendance."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, AttendanceStatus
+from lanshan_party.people import PersonalDataMixin, person_search
 from lanshan_party.personal_data import (
     EncryptedCharField,
-    Undecryptable,
-    blind_index,
-    id_birth_date,
-    id_gender,
-    mask_id_number,
     mask_phone,
-    normalize_id_number,
-    normalize_phone,
-    search_hash,
 )
 from lanshan_party.scoping import ScopedQuerySet
 from members.models import LIFE_WARNING_MONTHS, FlowReason, Gender, life_band_q
@@ -54,20 +46,8 @@ class InflowMemberQuerySet(ScopedQuerySet):
 
     def search(self, text: str) -> "InflowMemberQuerySet":
         """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
-        text = (text or "").replace("\x00", "").strip()
-        if not text:
-            return self
-        hashed = search_hash(text)
-        if hashed is not None:
-            return self.filter(**{hashed[0]: hashed[1]})
-        condition = Q(name__icontains=text) | Q(id_number_hash=blind_index(normalize_id_number(text)))
-        try:
-            phone = normalize_phone(text)
-        except ValidationError:
-            phone = ""
-        if phone:
-            condition |= Q(phone_hash=blind_index(phone))
-        return self.filter(condition)
+        condition = person_search(text)
+        return self if condition is None else self.filter(condition)
 
     def present(self) -> "InflowMemberQuerySet":
         """Still in Lanshan: waiting to report in, or reported in."""
@@ -86,7 +66,7 @@ class InflowMemberQuerySet(ScopedQuerySet):
         return {months: totals[f"level_{months}"] for months in LIFE_WARNING_MONTHS}
 
 
-class InflowMember(models.Model):
+class InflowMember(PersonalDataMixin):
     """An inflow Party member (流入党员): their relationship stays with their home organization elsewhere; in Lanshan
     they report in to a local branch and take part in its organizational life."""
 
@@ -135,24 +115,8 @@ class InflowMember(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not isinstance(self.id_number, Undecryptable):
-            self.id_number = normalize_id_number(self.id_number)
-            self.id_number_hash = blind_index(self.id_number)
-        if not isinstance(self.phone, Undecryptable):
-            self.phone_hash = blind_index(self.phone) if self.phone else ""
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("inflow:inflowmember_detail", args=[self.pk])
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def masked_contact_phone(self) -> str:
@@ -163,17 +127,8 @@ class InflowMember(models.Model):
         return self.last_life_on or timezone.localtime(self.created_at).date()
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
+        errors = self.id_number_errors()
         today = timezone.localdate()
-        if self.id_number and len(self.id_number) == 18:
-            if self.birth_date and self.birth_date != id_birth_date(self.id_number):
-                errors["birth_date"] = _(
-                    "The birth date does not match the ID number, which says %(date)s. Correct one of them."
-                ) % {"date": id_birth_date(self.id_number).isoformat()}
-            if self.gender and self.gender != id_gender(self.id_number):
-                errors["gender"] = _(
-                    "The gender does not match the ID number, whose 17th digit says %(gender)s. Correct one of them."
-                ) % {"gender": Gender(id_gender(self.id_number)).label}
         if self.branch_id and self.branch.kind not in RECEIVING_KINDS:
             errors["branch"] = _("Choose a village, community or flowing Party branch of our own tree.")
         if self.arrived_on and self.arrived_on > today:

@@ -11,15 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from lanshan_party.forms import CrispyFormMixin, StaleEditMixin
 from lanshan_party.models import User
-from lanshan_party.personal_data import (
-    blind_index,
-    id_birth_date,
-    id_gender,
-    mask_id_number,
-    mask_phone,
-    normalize_phone,
-    validate_id_number,
-)
+from lanshan_party.people import PersonalDataFormMixin
+from lanshan_party.personal_data import mask_phone, normalize_phone
 from members.models import (
     CensusCampaign,
     CensusStatus,
@@ -33,7 +26,7 @@ from organizations.forms import DateInput
 from organizations.models import PROVINCE_CHOICES, Organization
 
 
-class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
+class MemberForm(StaleEditMixin, CrispyFormMixin, PersonalDataFormMixin, forms.ModelForm):
     rows = (
         ("name", "id_number"),
         ("gender", "birth_date", "ethnicity"),
@@ -45,12 +38,10 @@ class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
         ("tags",),
         ("note",),
     )
-    id_number = forms.CharField(
-        label=gettext_lazy("citizen ID number"),
-        max_length=40,
-        help_text=gettext_lazy("18 characters; a trailing x is accepted. Gender and birth date are read from it."),
+
+    duplicate_id_number = gettext_lazy(
+        "Another member already has this ID number. Search for it instead of adding the member twice."
     )
-    phone = forms.CharField(label=gettext_lazy("phone"), max_length=30, required=False)
 
     class Meta:
         model = Member
@@ -88,60 +79,10 @@ class MemberForm(StaleEditMixin, CrispyFormMixin, forms.ModelForm):
             # they may keep that branch, not pick another one outside their subtree.
             branches = Organization.objects.filter(pk=self.instance.home_branch_id)
         self.fields["home_branch"].queryset = branches
-        self.fields["gender"].required = False
-        self.fields["birth_date"].required = False
-        self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")
-        self.fields["birth_date"].help_text = _("Leave empty to take it from the ID number.")
-        if self.instance.pk:
-            # Editing never puts the full values on the page: blank keeps what is stored.
-            self.initial["id_number"] = ""
-            self.initial["phone"] = ""
-            self.fields["id_number"].required = False
-            self.fields["id_number"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
-                "masked": mask_id_number(self.instance.id_number)
-            }
-            self.fields["phone"].help_text = _("Now %(masked)s. Leave empty to keep it.") % {
-                "masked": mask_phone(self.instance.phone) or "—"
-            }
         self.fields["name"].error_messages["required"] = _("Enter the member's name.")
         self.fields["home_branch"].error_messages["required"] = _(
             "Choose the branch that holds the member's relationship."
         )
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Enter the member's name."))
-        return name
-
-    def clean_id_number(self) -> str:
-        raw = self.cleaned_data.get("id_number", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.id_number
-        number = validate_id_number(raw)
-        duplicate = Member.objects.filter(id_number_hash=blind_index(number)).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(
-                _("Another member already has this ID number. Search for it instead of adding the member twice.")
-            )
-        return number
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.phone
-        return normalize_phone(raw)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        number = cleaned.get("id_number")
-        if number:
-            # Derive what was left empty; what was typed is checked against the ID in Member.clean().
-            if not cleaned.get("gender"):
-                cleaned["gender"] = self.instance.gender = id_gender(number)
-            if not cleaned.get("birth_date"):
-                cleaned["birth_date"] = self.instance.birth_date = id_birth_date(number)
-        return cleaned
 
 
 class RevealForm(CrispyFormMixin, forms.Form):

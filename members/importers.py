@@ -1,7 +1,6 @@
 """The member ledger's importer: every row goes through MemberForm with OutflowForm, as on the pages, and outflows
 change only through the workflow functions of members.actions, all within the importing user's scope."""
 
-import copy
 import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,9 +19,10 @@ from lanshan_party.ledgers.importers import (
     stored_values,
 )
 from lanshan_party.ledgers.imports import Preview, RowResult
+from lanshan_party.ledgers.people import first_of_rows, id_number_digest, stored_input
 from lanshan_party.ledgers.sheets import Layout, RawRow
 from lanshan_party.models import AuditAction, User
-from lanshan_party.personal_data import blind_index, mask_id_number, normalize_id_number, validate_id_number
+from lanshan_party.personal_data import mask_id_number
 from members import actions
 from members.filters import NOT_AWAY, STATUS_CHOICES
 from members.forms import MemberForm, OutflowForm
@@ -35,6 +35,7 @@ class MemberRowForm(RowFormMixin, MemberForm):
     stale-edit check). The ID number is matched by the importer, which reports duplicates within the file."""
 
     looked_up = ("home_branch",)
+    checks_duplicates = False
 
     class Meta(MemberForm.Meta):
         fields = [name for name in MemberForm.Meta.fields if name != "tags"]
@@ -52,12 +53,6 @@ class MemberRowForm(RowFormMixin, MemberForm):
             ),
             error_messages={"required": required},
         )
-
-    def clean_id_number(self) -> str:
-        raw = self.cleaned_data.get("id_number", "")
-        if self.instance.pk and not raw.strip():
-            return self.instance.id_number
-        return validate_id_number(raw)
 
 
 class OutflowRowForm(RowFormMixin, OutflowForm):
@@ -146,8 +141,7 @@ class MemberImporter(RowImporter):
         for raw in rows:
             result = RowResult(raw.number)
             data, bad = self.inputs(raw, result)
-            number = normalize_id_number(data.get("id_number", ""))
-            digest = blind_index(number) if len(number) == 18 else ""
+            digest = id_number_digest(data.get("id_number", ""))
             digests.add(digest)
             prepared.append((result, data, bad, digest))
         digests.discard("")
@@ -175,19 +169,17 @@ class MemberImporter(RowImporter):
         visible: set[int],
     ) -> None:
         id_header = self.header_of["id_number"]
-        instance = existing.get(digest) if digest else None
-        if digest:
-            first = self.seen.setdefault(digest, result.row)
-            if first != result.row:
-                result.fault(
-                    id_header,
-                    _(
-                        "The same ID number is already on row %(row)d of this file. A member appears once in a "
-                        "ledger: remove or merge one of the two rows."
-                    )
-                    % {"row": first},
-                )
-                instance = copy.copy(instance) if instance is not None else None  # the first row's stays untouched
+        instance = first_of_rows(
+            self.seen,
+            result,
+            id_header,
+            digest,
+            existing.get(digest) if digest else None,
+            _(
+                "The same ID number is already on row %(row)d of this file. A member appears once in a ledger: "
+                "remove or merge one of the two rows."
+            ),
+        )
         if instance is not None and instance.pk not in visible:
             result.fault(
                 id_header,
@@ -245,15 +237,7 @@ class MemberImporter(RowImporter):
     def _member_data(self, instance: Member | None, data: dict[str, str]) -> dict[str, str]:
         """The stored member as form input (a new one's defaults), overlaid with the row: columns the file lacks
         keep their values. ID number and phone start blank, which for a stored member keeps them (as on the page)."""
-        member = instance or Member()
-        values = {}
-        for name in MEMBER_FIELDS:
-            if name in ("id_number", "phone"):
-                values[name] = ""
-            elif name == "home_branch":
-                values[name] = member.home_branch.name if member.home_branch_id else ""
-            else:
-                values[name] = as_input(getattr(member, name))
+        values = stored_input(instance or Member(), MEMBER_FIELDS, ("id_number", "phone"), "home_branch")
         values.update({key: value for key, value in data.items() if not key.startswith(OUTFLOW)})
         return values
 

@@ -17,6 +17,7 @@ from lanshan_party.ledgers.definitions import (
     Ledger,
     register,
 )
+from lanshan_party.ledgers.people import birth_date_column, gender_column, id_number_column, phone_column
 from members.models import (
     Category,
     CensusStatus,
@@ -45,26 +46,10 @@ MEMBERS = register(
         columns=(
             Column("序号", kind=SERIAL, width=6),
             Column("姓名", "name", field="name", required=True, width=10),
-            Column("性别", "gender", CHOICE, 6, Gender, "gender", help=_("Leave empty to take it from the ID number.")),
+            gender_column(Gender),
             Column("民族", "ethnicity", field="ethnicity", width=8),
-            Column(
-                "出生日期",
-                "birth_date",
-                DATE,
-                12,
-                field="birth_date",
-                help=_("Leave empty to take it from the ID number."),
-            ),
-            Column(
-                "公民身份号码",
-                "id_number",
-                ID_NUMBER,
-                21,
-                field="id_number",
-                required=True,
-                aliases=("身份证号码", "身份证号"),
-                help=_("18 characters, as text; a trailing x is accepted."),
-            ),
+            birth_date_column(),
+            id_number_column("公民身份号码", aliases=("身份证号码", "身份证号")),
             Column("学历", "education", CHOICE, 10, Education, "education"),
             Column("入党时间", "joined_on", DATE, 12, field="joined_on", help=DATE_HELP),
             Column("转正时间", "full_member_on", DATE, 12, field="full_member_on", help=DATE_HELP),
@@ -81,7 +66,7 @@ MEMBERS = register(
                 required=True,
                 help=_("The village or community branch's full official name."),
             ),
-            Column("联系电话", "phone", PHONE, 14, field="phone", aliases=("手机号码", "手机号")),
+            phone_column(),
             Column(
                 "外出时间", "current_outflow.departure_date", DATE, 12, field="outflow.departure_date", help=DATE_HELP
             ),

@@ -1,7 +1,6 @@
 """Party members (党员) and their tags: who they are, where their organizational relationship is, and the six-month rule."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,17 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lanshan_party.personal_data import (
-    EncryptedCharField,
-    Undecryptable,
-    blind_index,
-    id_birth_date,
-    id_gender,
-    mask_id_number,
-    mask_phone,
-    normalize_id_number,
-    search_hash,
-)
+from lanshan_party.people import PersonalDataMixin, person_search
+from lanshan_party.personal_data import EncryptedCharField
 from lanshan_party.scoping import ScopedQuerySet
 from members.models.choices import OutflowStatus
 from organizations.models import Organization
@@ -151,24 +141,8 @@ class MemberQuerySet(ScopedQuerySet):
 
     def search(self, text: str) -> "MemberQuerySet":
         """Name contains the text, or the text is a full ID number or phone (matched by blind index)."""
-        from lanshan_party.personal_data import normalize_id_number, normalize_phone
-
-        # No name, ID number or phone holds a NUL, and PostgreSQL refuses one in a query (a 500): it is dropped.
-        text = (text or "").replace("\x00", "").strip()
-        if not text:
-            return self
-        hashed = search_hash(text)  # a full number as it travels in URLs (lanshan_party.personal_data.search_token)
-        if hashed is not None:
-            return self.filter(**{hashed[0]: hashed[1]})
-        condition = Q(name__icontains=text)
-        condition |= Q(id_number_hash=blind_index(normalize_id_number(text)))
-        try:
-            phone = normalize_phone(text)
-        except ValidationError:
-            phone = ""
-        if phone:
-            condition |= Q(phone_hash=blind_index(phone))
-        return self.filter(condition)
+        condition = person_search(text)
+        return self if condition is None else self.filter(condition)
 
     def needs_transfer(self, today: datetime.date | None = None) -> "MemberQuerySet":
         return self.filter(needs_transfer_q(today))
@@ -207,7 +181,7 @@ class MemberQuerySet(ScopedQuerySet):
         return dict(self.order_by().values_list(field).annotate(n=Count("id")))
 
 
-class Member(models.Model):
+class Member(PersonalDataMixin):
     """A Party member (党员) of the county, with exactly one home branch (组织关系所在党支部)."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -279,30 +253,11 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The hash is what uniqueness and search rely on: it must always be of the normalized value.
-        # A value that could not be decrypted keeps its hash; writing the value itself is refused by its field.
-        if not isinstance(self.id_number, Undecryptable):
-            self.id_number = normalize_id_number(self.id_number)
-            self.id_number_hash = blind_index(self.id_number)
-        if not isinstance(self.phone, Undecryptable):
-            self.phone_hash = blind_index(self.phone) if self.phone else ""
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("members:member_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
-        if self.id_number and len(self.id_number) == 18:
-            if self.birth_date and self.birth_date != id_birth_date(self.id_number):
-                errors["birth_date"] = _(
-                    "The birth date does not match the ID number, which says %(date)s. Correct one of them."
-                ) % {"date": id_birth_date(self.id_number).isoformat()}
-            if self.gender and self.gender != id_gender(self.id_number):
-                errors["gender"] = _(
-                    "The gender does not match the ID number, whose 17th digit says %(gender)s. Correct one of them."
-                ) % {"gender": Gender(id_gender(self.id_number)).label}
+        errors = self.id_number_errors()
         if self.home_branch_id and self.home_branch.kind not in ("village", "community"):
             errors["home_branch"] = _("The home branch must be a village or community branch.")
         if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
@@ -311,14 +266,6 @@ class Member(models.Model):
             errors["full_member_on"] = _("The date of becoming a full member is before the date of joining.")
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def responsible_organization_id(self) -> int:
