@@ -33,7 +33,7 @@ def test_a_townships_name_gives_the_prefix_of_its_numbers(county):
     assert format_number(county.tafeng, 2026, 7) == "塔峰2026-007"
 
 
-def test_certificates_issued_one_after_another_are_numbered_without_gaps_per_township_and_year(county):
+def test_certificates_issued_one_after_another_are_numbered_without_gaps_per_township_and_year(county, on_a_fixed_day):
     tafeng = _away(county, 4)
     zongshi = _away(county, 2, branch=county.zongshicun)
     day_2025, day_2026 = datetime.date(2025, 6, 1), datetime.date(2026, 1, 5)

@@ -154,7 +154,7 @@ def test_the_report_in_places_the_member_in_a_branch_and_cannot_be_recorded_twic
         ).count()
         == 1
     )
-    with pytest.raises(Exception, match="cannot be recorded again"):
+    with pytest.raises(Exception, match="不能再次登记报到"):
         actions.report_in(inflow, branch=world.huaguo, on=datetime.date(2026, 3, 3), by=world.admin)
 
 

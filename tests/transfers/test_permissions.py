@@ -180,7 +180,9 @@ def test_the_letter_prints_the_id_number_masked_unless_revealed(world):
     transfer = world.issued_huaguo
     page = login(world.branch).get(reverse("transfers:transfer_print", args=[transfer.pk])).content.decode()
     assert transfer.id_number not in page and transfer.masked_id_number in page
-    assert transfer.letter_code in page and "(stub)" in page and "(receipt)" in page
+    assert transfer.letter_code in page
+    assert 'data-testid="letter-stub"' in page and 'data-testid="letter-receipt"' in page
+    assert "（存根）" in page and "（回执）" in page
 
 
 def test_lists_show_nothing_from_outside_the_subtree(world):

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from tests.factories import MemberFactory
@@ -18,6 +19,7 @@ FEW, MANY = 5, 50
 
 
 def _grow(county, count: int) -> None:
+    expired_issue_day = timezone.localdate() - datetime.timedelta(days=100)  # valid 90 days: expired by now
     for i in range(Transfer.objects.count(), count):
         member = MemberFactory(home_branch=county.huaguo if i % 2 else county.chengdong)
         transfer = actions.start_transfer_out(member, by=county.branch, **DESTINATION)
@@ -25,7 +27,7 @@ def _grow(county, count: int) -> None:
             actions.submit(transfer, by=county.branch)
             actions.approve(transfer, by=county.township)
         if i % 3 == 2:
-            actions.approve(transfer, by=county.county_staff, on=datetime.date(2026, 1, 5))  # expired by now
+            actions.approve(transfer, by=county.county_staff, on=expired_issue_day)
 
 
 def _count(client, url: str) -> int:

@@ -85,7 +85,7 @@ def test_a_double_submitted_step_is_refused_the_second_time_with_a_clear_message
     url = reverse("transfers:transfer_step", args=[transfer.pk, "submit"])
     assert client.post(url, {"note": ""}).status_code == 302
     again = client.post(url, {"note": ""}, follow=True)
-    assert "is not possible" in again.content.decode()
+    assert f"该转接现为“待乡镇党委审批”，不能再“{StepKind.SUBMIT.label}”。" in again.content.decode()
     assert transfer.steps.filter(kind=StepKind.SUBMIT).count() == 1
 
 
@@ -103,7 +103,7 @@ def test_a_validity_over_three_months_is_refused_with_a_message_saying_what_to_d
     data = {**DESTINATION, "member": county.yuan.pk, "dues_paid_until": "2026-05", "valid_days": 120}
     response = client.post(reverse("transfers:transfer_out_create"), data)
     assert response.status_code == 200
-    assert "3 months at most" in str(response.context["form"].errors["valid_days"])
+    assert "最长3个月" in str(response.context["form"].errors["valid_days"])
     assert not Transfer.objects.exists()
     with pytest.raises(ValidationError):
         start_out(county, valid_days=100)
@@ -161,7 +161,7 @@ def test_a_transferred_member_is_off_the_huaguo_roll_and_cannot_be_sent_away_aga
     assert "李春华" in client.get(reverse("members:member_list") + "?standing=transferred_out").content.decode()
     assert Member.objects.visible_to(county.branch).summary()["total"] == before - 1
     response = client.get(reverse("members:outflow_create", args=[li.pk]), follow=True)
-    assert "no longer on the roll" in response.content.decode()
+    assert "李春华已不在党员名册中" in response.content.decode()
     assert "departure_date" not in (response.context.get("form").fields if response.context.get("form") else {})
     posted = client.post(
         reverse("members:outflow_create", args=[li.pk]),
@@ -240,7 +240,7 @@ def test_a_transfer_in_of_someone_already_on_our_roll_is_refused_at_its_id_numbe
     }
     response = login(county.branch).post(reverse("transfers:transfer_in_create"), data)
     assert response.status_code == 200
-    assert "already on the roll" in str(response.context["form"].errors["id_number"])
+    assert "已在中共蓝山县塔峰镇花果村支部委员会的名册中" in str(response.context["form"].errors["id_number"])
     assert not Transfer.objects.exists()
 
 

@@ -43,10 +43,10 @@ def test_the_completion_rate_of_a_known_year_of_meetings(county):
     assert (str(ActivityType.GROUP_MEETING.label), "2025-07") in row.missed
     assert len(row.missed) == 14  # 2 theme days, 12 Party group meetings
     assert [(label, held, expected) for label, held, expected in row.periods] == [
-        ("2025 Q1", 5, 10),  # 3 committee, 1 of 3 theme days, the members' meeting, none of 3 group meetings
-        ("2025 Q2", 7, 10),
-        ("2025 Q3", 7, 10),
-        ("2025 Q4", 8, 11),  # and the yearly life meeting
+        ("2025年第1季度", 5, 10),  # 3 committee, 1 of 3 theme days, the members' meeting, none of 3 group meetings
+        ("2025年第2季度", 7, 10),
+        ("2025年第3季度", 7, 10),
+        ("2025年第4季度", 8, 11),  # and the yearly life meeting
     ]
 
 

@@ -41,7 +41,7 @@ def test_recording_an_election_starts_the_new_term_and_keeps_the_old_one_as_hist
 
 def test_an_election_before_the_current_terms_start_is_refused(county):
     actions.record_term(county.huaguo, started_on=datetime.date(2024, 3, 1), by=county.admin)
-    with pytest.raises(Exception, match="begins after it"):
+    with pytest.raises(Exception, match="新一届应在此之后开始"):
         actions.record_term(county.huaguo, started_on=datetime.date(2023, 3, 1), by=county.admin)
 
 
@@ -54,7 +54,7 @@ def test_an_extension_of_more_than_a_year_is_refused_and_one_of_a_year_accepted(
     client = login(county.township)
     refused = _post_term(client, county, started_on="2021-04-01", extended_until="2027-04-02")
     assert refused.status_code == 200
-    assert "one year at most" in str(refused.context["form"].errors["extended_until"])
+    assert "延期换届最长不超过1年" in str(refused.context["form"].errors["extended_until"])
     assert not Term.objects.exists()
 
     accepted = _post_term(client, county, started_on="2021-04-01", extended_until="2027-04-01")
@@ -65,7 +65,7 @@ def test_an_extension_of_more_than_a_year_is_refused_and_one_of_a_year_accepted(
 
 def test_an_extension_that_ends_before_the_regular_end_is_refused(county):
     response = _post_term(login(county.admin), county, started_on="2023-04-01", extended_until="2027-01-01")
-    assert "after the regular end" in str(response.context["form"].errors["extended_until"])
+    assert "延期日期应晚于届满日期" in str(response.context["form"].errors["extended_until"])
 
 
 def test_the_same_election_posted_twice_is_recorded_once(county):
@@ -182,7 +182,7 @@ def test_the_edit_form_extends_the_current_term_by_a_year_at_most_and_the_change
     form = client.get(url).context["form"]
 
     refused = client.post(url, posted_back(form, extended_until="2027-09-02"))
-    assert refused.status_code == 200 and "one year at most" in str(refused.context["form"].errors)
+    assert refused.status_code == 200 and "延期换届最长不超过1年" in str(refused.context["form"].errors)
     accepted = client.post(url, posted_back(form, extended_until="2027-03-01"))
     assert accepted.status_code == 302
     term.refresh_from_db()

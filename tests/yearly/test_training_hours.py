@@ -151,7 +151,12 @@ def test_recording_study_from_the_members_page_counts_it_and_is_audited(county):
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [("0.2", "at least half an hour"), ("abc", "as a number"), ("500", "at most 100 hours"), ("", "Give the hours")],
+    [
+        ("0.2", "学时至少为 0.5。"),
+        ("abc", "学时请填写数字，例如 2 或 1.5。"),
+        ("500", "一条记录最多 100 学时；较长的课程请分多条登记。"),
+        ("", "请填写学时，例如 2 或 1.5。"),
+    ],
 )
 def test_bad_hours_are_refused_with_what_to_do(county, hours, message):
     response = login(county.branch).post(
