@@ -351,6 +351,9 @@ def test_a_flowing_organization_secretary_updates_their_members_but_cannot_add_a
         {
             "公民身份号码": county.yuan.id_number,
             "出生日期": county.yuan.birth_date.isoformat(),
+            # joined at 18 and a full member at 19 of his own birth date (the factory's, which depends on the run)
+            "入党时间": (county.yuan.birth_date + datetime.timedelta(days=365 * 18 + 10)).isoformat(),
+            "转正时间": (county.yuan.birth_date + datetime.timedelta(days=365 * 19 + 10)).isoformat(),
             "外出时间": "2024-03-01",
             "流动状态": "已登记",
             "工作单位": "花都新厂",
@@ -360,7 +363,7 @@ def test_a_flowing_organization_secretary_updates_their_members_but_cannot_add_a
     upload(client, workbook(MEMBER_HEADERS, [member_row(**yuan), member_row(**newcomer)]))
 
     batch = latest_batch()
-    assert [(fault["row"], fault["column"]) for fault in batch.errors] == [(3, "组织关系所在党支部")]
+    assert [(fault["row"], fault["column"]) for fault in batch.errors] == [(3, "组织关系所在党支部")], batch.errors
     confirm(client, batch, valid_only=True)
     county.yuan.refresh_from_db()
     assert county.yuan.current_outflow.employer == "花都新厂"
