@@ -17,6 +17,7 @@ def test_a_secretary_finds_a_member_registers_a_departure_and_sees_it_on_the_tim
     page = offline_page.page
 
     sign_in(offline_page, live_server, "branch", password)
+    page.click("nav a.dropdown-toggle:has-text('党员')")  # the members' pages are under 党员 in the menu
     page.click("nav >> a[href='/members/']")
     page.fill("#id_q", "李建")
     page.press("#id_q", "Enter")

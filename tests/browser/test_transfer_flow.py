@@ -41,6 +41,7 @@ def test_a_transfer_goes_from_the_branch_to_the_county_prints_and_its_receipt_ta
     branch = _as(browser, live_server, "branch", password)
     page = branch.page
 
+    page.click("nav a.dropdown-toggle:has-text('党员')")  # the members' pages are under 党员 in the menu
     page.click("nav >> a[href='/transfers/']")
     page.click("a[href='/transfers/out/new/']")
     page.fill("#id_member", "欧阳")
