@@ -73,6 +73,15 @@ def fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def a_fresh_cache() -> None:
+    """Each test starts with an empty cache: rate-limit windows, progress and breaker notes of one test (the fuzz
+    alone opens the personal-link page hundreds of times a minute from 127.0.0.1) never answer for the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings: object, tmp_path: object) -> None:
     """Uploaded scans and photos go to a folder of the test's own, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
