@@ -209,7 +209,7 @@ def refuse_report_in(outflow: Outflow, *, by: User | None, reason: str, on: date
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the report-in is refused, so the member's organization can act on it."))
-    outflow = Outflow.objects.select_for_update().select_related("member", "partner_org").get(pk=outflow.pk)
+    outflow = Outflow.objects.select_for_update(of=("self",)).select_related("member", "partner_org").get(pk=outflow.pk)
     if outflow.status != S.REGISTERED:
         raise ValidationError(
             _("This outflow is now “%(status)s”: only a report-in still awaited can be refused. Reload the page.")
@@ -272,7 +272,7 @@ def handover_candidate(outflow: Outflow) -> Organization | None:
 def hand_over(outflow: Outflow, *, to: Organization, by: User | None, note: str = "") -> Outflow:
     """Move an open outflow's member under another flowing organization (the whereabouts moved into its area). A
     destination partner without an agreement in force covering the new organization no longer sees the member."""
-    outflow = Outflow.objects.select_for_update().select_related("flowing_org").get(pk=outflow.pk)
+    outflow = Outflow.objects.select_for_update(of=("self",)).select_related("flowing_org").get(pk=outflow.pk)
     if not outflow.is_open:
         raise ValidationError(_("This outflow has ended; the member can no longer be handed over."))
     if to.kind != "flowing" or not to.is_active:
